@@ -1,0 +1,40 @@
+# Quick start: `make demo` (run the bot against the local emulator) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+
+.PHONY: demo test install install-dev lint bench validate clean
+
+$(VENV)/.base:
+	$(PYTHON) -m venv $(VENV)
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.base pyproject.toml
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.base pyproject.toml
+	$(PIP) install -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	$(PY) -m bot demo
+
+test: install-dev
+	$(PY) -m pytest -q
+
+validate: install
+	$(PY) -m bot validate
+
+lint: install-dev
+	$(VENV)/bin/ruff check bot tests bench
+
+bench: install-dev
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) data/*.sqlite3
