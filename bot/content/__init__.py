@@ -1,0 +1,17 @@
+"""The clip catalogue: loading and validating content_index.yaml, language detection, matching."""
+
+from bot.content.language import detect_language
+from bot.content.loader import load_content_index, validate_content_index
+from bot.content.schema import REQUIRED_TOPIC_IDS, Clip, ContentIndex, Media, Speaker, Topic
+
+__all__ = [
+    "REQUIRED_TOPIC_IDS",
+    "Clip",
+    "ContentIndex",
+    "Media",
+    "Speaker",
+    "Topic",
+    "detect_language",
+    "load_content_index",
+    "validate_content_index",
+]

@@ -1,0 +1,145 @@
+"""Per-language text normalisation, tokenisation and stemming for the clip matcher."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+import snowballstemmer
+
+from bot.content._stopwords import STOPWORDS
+
+# Zero-width characters, bidi marks/embeddings/isolates, BOM, soft hyphen.
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x061C, 0xFEFF, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
+     *range(0x2060, 0x2070)]
+)
+_WORD = re.compile(r"[^\W\d_]+")
+_IDENTIFIERS = re.compile(
+    r"(?:https?://|www\.)\S+"                      # URLs
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                # e-mail addresses
+    r"|@\w+"                                        # @usernames
+    r"|\b[\w-]+\.(?:com|org|net|me|io|ru|tr|de|fr|info)(?:/\S*)?\b"  # bare domains
+    r"|\+?\d[\d\s().-]{5,}\d"                       # phone numbers
+    r"|\d+"                                         # any other number
+)
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ؤ": "و",
+                              "ئ": "ي", "ک": "ك", "ی": "ي", "ە": "ه"})
+_TURKISH_FOLD = str.maketrans({"ı": "i", "ş": "s", "ğ": "g", "ç": "c", "ö": "o", "ü": "u",
+                               "â": "a", "î": "i", "û": "u"})
+_GERMAN_FOLD = (("ae", "a"), ("oe", "o"), ("ue", "u"), ("ä", "a"), ("ö", "o"), ("ü", "u"))
+_FRENCH_ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+_SNOWBALL_NAMES = {"en": "english", "ar": "arabic", "fr": "french", "de": "german",
+                   "ru": "russian", "tr": "turkish"}
+_STEM_CACHE_LIMIT = 200_000
+
+
+def clean(text: str) -> str:
+    """NFKC-normalise and drop invisible characters (zero-width, bidi marks, BOM)."""
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+
+
+def strip_accents(word: str) -> str:
+    """Remove combining marks from Latin letters (é → e)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def strip_identifiers(text: str) -> str:
+    """Replace URLs, e-mails, @names, phone numbers and numbers with spaces."""
+    return _IDENTIFIERS.sub(" ", text)
+
+
+def normalise(text: str, language: str) -> str:
+    """Casefold ``text`` with the orthographic folds of ``language`` applied before stemming."""
+    text = strip_identifiers(clean(text)).replace("’", "'").replace("`", "'")
+    if language == "tr":
+        text = text.replace("I", "ı").replace("İ", "i")
+    text = text.casefold()
+    text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
+    if language == "ru":
+        text = text.replace("ё", "е")
+    elif language == "fr":
+        text = _FRENCH_ELISION.sub(" ", text)
+    return text
+
+
+def words(text: str, language: str) -> list[str]:
+    """Letter-only word tokens of ``text`` after normalisation (digits and emoji dropped)."""
+    return _WORD.findall(normalise(text, language))
+
+
+def _fold_arabic_stem(stem: str) -> str:
+    if len(stem) > 3 and stem[-1] in "هة":
+        stem = stem[:-1]
+    return stem.replace("ة", "ه")
+
+
+def _fold_german_stem(stem: str) -> str:
+    for old, new in _GERMAN_FOLD:
+        stem = stem.replace(old, new)
+    return stem.replace("ß", "ss")
+
+
+_POST_FOLD: dict[str, Callable[[str], str]] = {
+    "ar": _fold_arabic_stem,
+    "tr": lambda stem: stem.translate(_TURKISH_FOLD),
+    "de": _fold_german_stem,
+    "fr": strip_accents,
+    "en": strip_accents,
+    "ru": lambda stem: stem,
+}
+
+
+def _strip_arabic_conjunction(word: str) -> str:
+    for prefix in ("وال", "فال", "وبال", "ولل"):
+        if word.startswith(prefix) and len(word) > len(prefix) + 2:
+            return word[len(prefix) - 2:] if prefix.endswith("ال") else "لل" + word[len(prefix):]
+    return word
+
+
+class Analyzer:
+    """Turns text of one language into stems: normalise, drop stopwords, stem, fold."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        algorithm = _SNOWBALL_NAMES.get(language)
+        self._stemmer = snowballstemmer.stemmer(algorithm) if algorithm else None
+        self._fold = _POST_FOLD.get(language, strip_accents)
+        self.stopwords = frozenset(
+            token for word in STOPWORDS.get(language, ()) for token in words(word, language)
+        )
+        self._cache: dict[str, str] = {}
+
+    def stem(self, word: str) -> str:
+        """Stem of one normalised word, cached."""
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        base = _strip_arabic_conjunction(word) if self.language == "ar" else word
+        stemmed = self._stemmer.stemWord(base) if self._stemmer is not None else base
+        if len(stemmed) < 3 <= len(base):
+            stemmed = base[:4]  # the Turkish stemmer sometimes leaves one letter of a verb
+        stemmed = self._fold(stemmed) or word
+        if len(self._cache) > _STEM_CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[word] = stemmed
+        return stemmed
+
+    def terms(self, text: str) -> list[str]:
+        """Stems of the content words of ``text``, in order."""
+        stop = self.stopwords
+        return [self.stem(w) for w in words(text, self.language) if w not in stop and len(w) > 1]
+
+
+_ANALYZERS: dict[str, Analyzer] = {}
+
+
+def analyzer(language: str) -> Analyzer:
+    """The shared Analyzer of ``language`` (any code works; unknown ones are not stemmed)."""
+    found = _ANALYZERS.get(language)
+    if found is None:
+        found = _ANALYZERS[language] = Analyzer(language)
+    return found
