@@ -5,12 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+import re
 
 import yaml
 
 from bot.errors import Problem
 
 PathKey = tuple[str | int, ...]
+
+
+class StrictBoolLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans: only true/false, so `on:` and `no` stay strings."""
+
+
+StrictBoolLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+StrictBoolLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
 
 
 @dataclass
@@ -51,8 +67,8 @@ def _walk(node: yaml.Node, path: PathKey, lines: dict[PathKey, int]) -> None:
 def parse_yaml(text: str, file: str) -> YamlDocument:
     """Parse ``text``; raise ValidationFailed-ready Problem via YamlSyntaxError on bad syntax."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=StrictBoolLoader)
+        data = yaml.load(text, Loader=StrictBoolLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         line = mark.line + 1 if mark is not None else 1
