@@ -1,0 +1,260 @@
+"""Match a user's question to testimony clips: BM25F on clip texts, example questions, topics."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+from bot.content._bm25 import BM25Index
+from bot.content._fuzzy import FuzzyVocabulary
+from bot.content._text import Analyzer, analyzer
+from bot.content.schema import Clip, ContentIndex
+
+_PATTERN_TOKENS = 8
+
+
+@dataclass(frozen=True)
+class MatcherTuning:
+    """The scorer's weights and threshold; defaults were tuned on tests/eval/matcher_dev.yaml."""
+
+    clip_weight: float = 1.0
+    question_weight: float = 1.0
+    topic_weight: float = 1.0
+    secondary_topic: float = 0.8
+    not_subtitled: float = 0.85
+    fuzzy_weight: float = 0.7
+    backoff_coverage: float = 0.5
+    confidence_threshold: float = 0.25
+    title_field: float = 3.0
+    summary_field: float = 2.0
+    transcript_field: float = 1.0
+    question_field: float = 2.0
+    topic_field: float = 1.0
+
+
+@dataclass(frozen=True)
+class ClipMatch:
+    """One suggested clip: its score, its topics and the topic it answers."""
+
+    clip_id: str
+    score: float
+    topic: str
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """Ranked clips for a question; ``confident`` is False when the bot should show a menu."""
+
+    language: str
+    matches: tuple[ClipMatch, ...]
+    confident: bool
+    topics: tuple[str, ...] = ()   # topic ids ranked by relevance, for a menu
+
+    @property
+    def best(self) -> ClipMatch | None:
+        """The top match, if any."""
+        return self.matches[0] if self.matches else None
+
+
+Query = list[tuple[str, float]]
+
+
+@dataclass
+class _LanguageIndex:
+    """Everything needed to score a question written in one language."""
+
+    analyzer: Analyzer
+    clips: BM25Index
+    questions: BM25Index
+    question_owner: list[int]
+    topics: BM25Index
+    fuzzy: FuzzyVocabulary = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.fuzzy = FuzzyVocabulary(self.clips.vocabulary())
+
+    def query(self, text: str, fuzzy_weight: float) -> tuple[Query, float]:
+        """(term, weight) pairs of ``text`` and the share of its idf mass that is indexed."""
+        weights: dict[str, float] = {}
+        known = total = 0.0
+        for term in self.analyzer.terms(text):
+            weight = 1.0
+            if term not in self.clips:
+                near = self.fuzzy.nearest(term)
+                if near is not None:
+                    term, weight = near, fuzzy_weight
+            idf = self.clips.idf(term)
+            total += idf
+            if term in self.clips:
+                known += idf * weight
+            weights[term] = max(weights.get(term, 0.0), weight)
+        return list(weights.items()), (known / total if total else 0.0)
+
+
+def _denominator(index: BM25Index, query: Query) -> float:
+    return sum(weight * index.idf(term) for term, weight in query)
+
+
+def _build_language(index: ContentIndex, clips: Sequence[Clip], language: str,
+                    tuning: MatcherTuning) -> _LanguageIndex:
+    lang_analyzer = analyzer(language)
+    terms = lang_analyzer.terms
+    topic_terms = {
+        topic_id: terms(f"{topic.title_in(language)} {topic.description_in(language)}")
+        for topic_id, topic in index.topics.items()
+    }
+    clip_docs = []
+    question_docs: list[list[tuple[list[str], float]]] = []
+    question_owner: list[int] = []
+    topic_text: dict[str, list[tuple[list[str], float]]] = {
+        topic_id: [(terms(index.topics[topic_id].title_in(language)), 3.0),
+                   (terms(index.topics[topic_id].description_in(language)), 2.0)]
+        for topic_id in index.topics
+    }
+    for number, clip in enumerate(clips):
+        title = terms(clip.title.get(language, ""))
+        summary = terms(clip.summary.get(language, ""))
+        transcript = terms(clip.transcript.get(language, ""))
+        asked = clip.example_questions.get(language, [])
+        question_terms = [terms(question) for question in asked]
+        labels = [t for topic_id in clip.topics for t in topic_terms.get(topic_id, [])]
+        clip_docs.append([
+            (title, tuning.title_field), (summary, tuning.summary_field),
+            (transcript, tuning.transcript_field),
+            ([t for q in question_terms for t in q], tuning.question_field),
+            (labels, tuning.topic_field),
+        ])
+        for question in question_terms:
+            question_docs.append([(question, 1.0)])
+            question_owner.append(number)
+        for rank, topic_id in enumerate(clip.topics):
+            share = 1.0 if rank == 0 else 0.5
+            topic_text[topic_id].extend(
+                [(title + summary, share), (transcript, share * 0.5),
+                 ([t for q in question_terms for t in q], share)])
+    return _LanguageIndex(
+        analyzer=lang_analyzer,
+        clips=BM25Index(clip_docs),
+        questions=BM25Index(question_docs, b=0.3),
+        question_owner=question_owner,
+        topics=BM25Index([topic_text[t] for t in index.topics], b=0.3),
+    )
+
+
+class Matcher:
+    """Ranks the clips of a ContentIndex for a question in one of the index's languages."""
+
+    def __init__(self, index: ContentIndex, tuning: MatcherTuning | None = None) -> None:
+        self.index = index
+        self.tuning = tuning or MatcherTuning()
+        self._clips: list[Clip] = list(index.clips.values())
+        self._topic_ids: list[str] = list(index.topics)
+        self._by_language = {
+            language: _build_language(index, self._clips, language, self.tuning)
+            for language in index.languages
+        }
+
+    def _pick_language(self, text: str, language: str) -> tuple[_LanguageIndex, Query]:
+        """The user's language index, or another one if it understands the text far better."""
+        fuzzy = self.tuning.fuzzy_weight
+        home = self._by_language.get(language) or next(iter(self._by_language.values()))
+        query, coverage = home.query(text, fuzzy)
+        if coverage >= self.tuning.backoff_coverage or not text.strip():
+            return home, query
+        for other in self._by_language.values():
+            if other is home:
+                continue
+            other_query, other_coverage = other.query(text, fuzzy)
+            if other_coverage > max(coverage, self.tuning.backoff_coverage):
+                home, query, coverage = other, other_query, other_coverage
+        return home, query
+
+    def _topic_scores(self, lang_index: _LanguageIndex, query: Query) -> dict[int, float]:
+        return lang_index.topics.scores(query, _denominator(lang_index.topics, query))
+
+    def match(self, text: str, language: str, *, exclude: Collection[str] = (),
+              limit: int = 3) -> MatchResult:
+        """The best ``limit`` clips for ``text`` in ``language``, skipping ``exclude``."""
+        tuning = self.tuning
+        lang_index, query = self._pick_language(text, language)
+        if not query:
+            return MatchResult(language, (), False, ())
+        clip_scores = lang_index.clips.scores(query, _denominator(lang_index.clips, query))
+        question_hits = lang_index.questions.scores(
+            query, _denominator(lang_index.questions, query))
+        question_scores: dict[int, float] = {}
+        owner = lang_index.question_owner
+        for question, score in question_hits.items():
+            clip_number = owner[question]
+            if score > question_scores.get(clip_number, 0.0):
+                question_scores[clip_number] = score
+        topic_by_number = self._topic_scores(lang_index, query)
+        topic_scores = {self._topic_ids[n]: s for n, s in topic_by_number.items()}
+        candidates = set(clip_scores) | set(question_scores)
+        ranked: list[tuple[float, int, str]] = []
+        for number in candidates:
+            clip = self._clips[number]
+            if clip.id in exclude:
+                continue
+            answered, topic_part = clip.topics[0], -1.0
+            for rank, topic_id in enumerate(clip.topics):
+                part = topic_scores.get(topic_id, 0.0) * (1.0 if rank == 0 else
+                                                          tuning.secondary_topic)
+                if part > topic_part:
+                    answered, topic_part = topic_id, part
+            score = (tuning.clip_weight * clip_scores.get(number, 0.0)
+                     + tuning.question_weight * question_scores.get(number, 0.0)
+                     + tuning.topic_weight * topic_part)
+            if language not in clip.subtitles:
+                score *= tuning.not_subtitled
+            ranked.append((score, -number, answered))
+        ranked.sort(reverse=True)
+        if len(ranked) < limit:
+            ranked.extend(self._topic_fill(topic_scores, language, exclude, candidates,
+                                           limit - len(ranked)))
+        matches = tuple(
+            ClipMatch(self._clips[-neg].id, round(score, 4), answered, self._clips[-neg].topics)
+            for score, neg, answered in ranked[:max(limit, 0)]
+        )
+        suggested = tuple(sorted(topic_scores, key=lambda t: -topic_scores[t]))
+        confident = bool(matches) and matches[0].score >= tuning.confidence_threshold
+        return MatchResult(language, matches, confident, suggested)
+
+    def _topic_fill(self, topic_scores: dict[str, float], language: str,
+                    exclude: Collection[str], taken: set[int], wanted: int
+                    ) -> list[tuple[float, int, str]]:
+        """Clips of the best-scoring topics whose own texts did not match the question."""
+        number_of = {clip.id: n for n, clip in enumerate(self._clips)} if wanted else {}
+        filled: list[tuple[float, int, str]] = []
+        for topic_id in sorted(topic_scores, key=lambda t: -topic_scores[t]):
+            for clip_id in self.clips_for_topic(topic_id, language, exclude=exclude):
+                number = number_of[clip_id]
+                if number not in taken and len(filled) < wanted:
+                    taken.add(number)
+                    filled.append((self.tuning.topic_weight * topic_scores[topic_id] * 0.5,
+                                   -number, topic_id))
+        return filled
+
+    def clips_for_topic(self, topic: str, language: str, *,
+                        exclude: Collection[str] = ()) -> list[str]:
+        """Clip ids tagged ``topic``: subtitled in ``language`` first, then primary-topic first."""
+        ids = [clip_id for clip_id in self.index.clip_ids_for_topic(topic)
+               if clip_id not in exclude]
+        position = {clip_id: n for n, clip_id in enumerate(ids)}
+
+        def order(clip_id: str) -> tuple[bool, bool, int]:
+            clip = self.index.clip(clip_id)
+            return (language not in clip.subtitles, clip.primary_topic != topic,
+                    position[clip_id])
+
+        return sorted(ids, key=order)
+
+
+def question_pattern(text: str, language: str) -> str:
+    """A normalised, identifier-free pattern of ``text`` for the content-gap report.
+
+    URLs, e-mails, @names, phone numbers and numbers are dropped, then stopwords; the
+    remaining stems keep their order, at most eight.
+    """
+    return " ".join(analyzer(language).terms(text)[:_PATTERN_TOKENS])
