@@ -1,0 +1,267 @@
+"""Bot API methods that post, copy, edit and delete messages."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from bot.emulator._core import EmulatorCore
+from bot.emulator._errors import bad_request
+from bot.emulator._formatting import checked_caption, checked_reply_markup, checked_text
+from bot.emulator._params import Params
+from bot.emulator._registry import api_method
+from bot.emulator._world import MEDIA_KINDS, StoredFile
+
+_MEDIA_METHODS = {
+    "sendphoto": "photo", "sendvideo": "video", "senddocument": "document",
+    "sendaudio": "audio", "sendvoice": "voice", "sendanimation": "animation",
+    "sendsticker": "sticker", "sendvideonote": "video_note",
+}
+_CHAT_ACTIONS = frozenset({
+    "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
+    "upload_document", "choose_sticker", "find_location", "record_video_note",
+    "upload_video_note",
+})
+
+
+def _target(core: EmulatorCore, params: Params) -> tuple[int, int | None]:
+    chat, thread = core.check_can_post(
+        params.chat_id(), params.int("message_thread_id")
+    )
+    core.check_flood(chat)
+    return chat, thread
+
+
+def _markup(params: Params) -> dict[str, Any]:
+    markup = checked_reply_markup(params.json("reply_markup"))
+    return {"reply_markup": markup} if markup and "inline_keyboard" in markup else {}
+
+
+def _reply(core: EmulatorCore, params: Params, chat: int) -> dict[str, Any]:
+    reply_id = params.int("reply_to_message_id")
+    reply_parameters = params.json("reply_parameters")
+    if isinstance(reply_parameters, dict):
+        reply_id = reply_parameters.get("message_id", reply_id)
+    if reply_id is None:
+        return {}
+    original = core.world.find_message(chat, int(reply_id))
+    if original is None:
+        raise bad_request("message to be replied not found")
+    return {"reply_to_message": dict(original.payload)}
+
+
+@api_method("sendMessage")
+async def send_message(core: EmulatorCore, params: Params) -> dict[str, Any]:
+    """sendMessage: text (parse_mode applied), inline keyboard, topic."""
+    text, entities = checked_text(params.str("text"), params.str("parse_mode"))
+    chat, thread = _target(core, params)
+    content: dict[str, Any] = {"text": text}
+    if entities:
+        content["entities"] = entities
+    content.update(_markup(params))
+    content.update(_reply(core, params, chat))
+    return core.post_as_bot(chat, content, thread).payload
+
+
+def _resolve_file(core: EmulatorCore, params: Params, kind: str) -> StoredFile:
+    """The file a send method refers to: an upload, a known file_id, or an http(s) URL."""
+    upload = params.uploads.get(kind)
+    value = params.str(kind)
+    if value and value.startswith("attach://"):
+        upload = params.uploads.get(value.removeprefix("attach://"))
+    if upload is not None:
+        if not upload.data:
+            raise bad_request("file must be non-empty")
+        return core.world.new_file(kind, upload.data, None, upload.content_type, upload.filename)
+    if not value:
+        raise bad_request(f"there is no {kind} in the request")
+    if value.startswith(("http://", "https://")):
+        return core.world.new_file(kind, None, value, None, value.rsplit("/", 1)[-1] or None)
+    stored = core.world.files.get(value)
+    if stored is None:
+        raise bad_request("wrong file identifier/HTTP URL specified")
+    if stored.kind != kind and "document" not in (stored.kind, kind):
+        raise bad_request(
+            f"can't use file of type {stored.kind.title()} as {kind.title()}"
+        )
+    return stored
+
+
+async def _send_media(core: EmulatorCore, params: Params, kind: str) -> dict[str, Any]:
+    caption, entities = checked_caption(params.str("caption"), params.str("parse_mode"))
+    stored = _resolve_file(core, params, kind)
+    chat, thread = _target(core, params)
+    content: dict[str, Any] = {kind: core.world.media_json(kind, stored)}
+    if caption is not None:
+        content["caption"] = caption
+        if entities:
+            content["caption_entities"] = entities
+    content.update(_markup(params))
+    content.update(_reply(core, params, chat))
+    return core.post_as_bot(chat, content, thread).payload
+
+
+def _media_method(kind: str) -> Any:
+    async def send(core: EmulatorCore, params: Params) -> dict[str, Any]:
+        return await _send_media(core, params, kind)
+
+    send.__doc__ = f"send{kind.title()}: upload, known file_id or URL, optional caption."
+    return send
+
+
+for _method_name, _kind in _MEDIA_METHODS.items():
+    api_method(_method_name)(_media_method(_kind))
+
+
+@api_method("sendLocation")
+async def send_location(core: EmulatorCore, params: Params) -> dict[str, Any]:
+    """sendLocation."""
+    latitude, longitude = params.float("latitude"), params.float("longitude")
+    if latitude is None or longitude is None:
+        raise bad_request("latitude and longitude are required")
+    chat, thread = _target(core, params)
+    content = {"location": {"latitude": latitude, "longitude": longitude}, **_markup(params)}
+    return core.post_as_bot(chat, content, thread).payload
+
+
+@api_method("sendChatAction")
+async def send_chat_action(core: EmulatorCore, params: Params) -> bool:
+    """sendChatAction: validates the action and the chat, posts nothing."""
+    if params.str("action") not in _CHAT_ACTIONS:
+        raise bad_request("wrong parameter action in request")
+    core.check_can_post(params.chat_id(), params.int("message_thread_id"))
+    return True
+
+
+def _source_message(core: EmulatorCore, params: Params, verb: str) -> Any:
+    source_chat = core.known_chat(params.chat_id("from_chat_id"))
+    message = core.world.find_message(source_chat, params.int("message_id", required=True) or 0)
+    if message is None or message.kind == "service":
+        raise bad_request(f"message to {verb} not found")
+    return message
+
+
+@api_method("copyMessage")
+async def copy_message(core: EmulatorCore, params: Params) -> dict[str, int]:
+    """copyMessage: the content without its sender, optionally with a new caption."""
+    source = _source_message(core, params, "copy")
+    chat, thread = _target(core, params)
+    content: dict[str, Any] = {
+        key: value for key, value in source.payload.items()
+        if key in ("text", "entities", "caption", "caption_entities", "has_media_spoiler")
+        or key == source.kind
+    }
+    if "caption" in params.values and source.kind in MEDIA_KINDS:
+        caption, entities = checked_caption(params.str("caption"), params.str("parse_mode"))
+        content.pop("caption", None)
+        content.pop("caption_entities", None)
+        if caption is not None:
+            content["caption"] = caption
+            if entities:
+                content["caption_entities"] = entities
+    content.update(_markup(params))
+    content.update(_reply(core, params, chat))
+    return {"message_id": core.post_as_bot(chat, content, thread).message_id}
+
+
+@api_method("forwardMessage")
+async def forward_message(core: EmulatorCore, params: Params) -> dict[str, Any]:
+    """forwardMessage: works like Telegram (the origin is shown), and is in the call log."""
+    source = _source_message(core, params, "forward")
+    chat, thread = _target(core, params)
+    origin: dict[str, Any] = {"type": "user", "date": source.payload["date"]}
+    if "from" in source.payload:
+        origin["sender_user"] = source.payload["from"]
+    content: dict[str, Any] = {
+        key: value for key, value in source.payload.items()
+        if key in ("text", "entities", "caption", "caption_entities") or key == source.kind
+    }
+    content["forward_origin"] = origin
+    return core.post_as_bot(chat, content, thread).payload
+
+
+@api_method("editMessageText")
+async def edit_message_text(core: EmulatorCore, params: Params) -> dict[str, Any] | bool:
+    """editMessageText: 'message is not modified' when text and markup are unchanged."""
+    text, entities = checked_text(params.str("text"), params.str("parse_mode"))
+    if "inline_message_id" in params:
+        return True
+    message = core.message_to_edit(params.chat_id(), params.int("message_id"))
+    if message.kind != "text":
+        raise bad_request("there is no text in the message to edit")
+    markup = _markup(params)
+    if (
+        message.payload.get("text") == text
+        and message.payload.get("entities", []) == entities
+        and message.payload.get("reply_markup") == markup.get("reply_markup")
+    ):
+        raise bad_request(
+            "message is not modified: specified new message content and reply markup are "
+            "exactly the same as a current content and reply markup of the message"
+        )
+    message.payload["text"] = text
+    message.payload.pop("entities", None)
+    if entities:
+        message.payload["entities"] = entities
+    message.payload.pop("reply_markup", None)
+    message.payload.update(markup)
+    return _edited(core, message)
+
+
+@api_method("editMessageCaption")
+async def edit_message_caption(core: EmulatorCore, params: Params) -> dict[str, Any] | bool:
+    """editMessageCaption."""
+    caption, _ = checked_caption(params.str("caption"), params.str("parse_mode"))
+    if "inline_message_id" in params:
+        return True
+    message = core.message_to_edit(params.chat_id(), params.int("message_id"))
+    if message.kind not in MEDIA_KINDS:
+        raise bad_request("there is no caption in the message to edit")
+    markup = _markup(params)
+    if message.caption == caption and message.payload.get("reply_markup") == markup.get(
+        "reply_markup"
+    ):
+        raise bad_request("message is not modified")
+    message.payload.pop("caption", None)
+    if caption is not None:
+        message.payload["caption"] = caption
+    message.payload.pop("reply_markup", None)
+    message.payload.update(markup)
+    return _edited(core, message)
+
+
+@api_method("editMessageReplyMarkup")
+async def edit_message_reply_markup(
+    core: EmulatorCore, params: Params
+) -> dict[str, Any] | bool:
+    """editMessageReplyMarkup: 'message is not modified' when the keyboard is identical."""
+    markup = _markup(params)
+    if "inline_message_id" in params:
+        return True
+    message = core.message_to_edit(params.chat_id(), params.int("message_id"))
+    if message.payload.get("reply_markup") == markup.get("reply_markup"):
+        raise bad_request(
+            "message is not modified: specified new message content and reply markup are "
+            "exactly the same as a current content and reply markup of the message"
+        )
+    message.payload.pop("reply_markup", None)
+    message.payload.update(markup)
+    return _edited(core, message)
+
+
+def _edited(core: EmulatorCore, message: Any) -> dict[str, Any]:
+    message.payload["edit_date"] = int(time.time())
+    core.world.touch(message)
+    return message.payload
+
+
+@api_method("deleteMessage")
+async def delete_message(core: EmulatorCore, params: Params) -> bool:
+    """deleteMessage: the message disappears; a second delete fails."""
+    chat = core.known_chat(params.chat_id())
+    message = core.world.find_message(chat, params.int("message_id", required=True) or 0)
+    if message is None:
+        raise bad_request("message to delete not found")
+    message.deleted = True
+    core.world.touch(message)
+    return True
