@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 _EN = """
-a about above after again against all am an and any are aren as at be because been before being
-below between both but by can cannot could couldn did didn do does doesn doing don down during
-each few for from further had hadn has hasn have haven having he her here hers herself him
-himself his how i if in into is isn it its itself just let me more most mustn my myself no nor
-not now of off on once only or other ought our ours ourselves out over own same shan she should
-shouldn so some such than that the their theirs them themselves then there these they this
-those through to too under until up very was wasn we were weren what when where which while who
-whom why will with won would wouldn you your yours yourself yourselves s t d ll m re ve y o u
-ur r im ive id dont cant wont isnt didnt doesnt thats whats hey hi hello please thanks thank ok
-okay yeah yes yo pls plz tell know like really also get got go going want wanna gonna gotta
-ever even still much many one ones something anything thing things way lot lots actually just
-kind sort bro guys man
+a about all am an and any are aren as at be because been being between both but by can cannot
+could couldn did didn do does doesn doing don during each few for from had hadn has hasn have
+haven having he her here hers herself him himself his how i if in into is isn it its itself
+just let me more most mustn my myself no nor not now of on only or other ought our ours
+ourselves own same shan she should shouldn so some such than that the their theirs them
+themselves then there these they this those through to too until very was wasn we were weren
+what when where which while who whom why will with won would wouldn you your yours yourself
+yourselves s t d ll m re ve y o u ur r im ive id dont cant wont isnt didnt doesnt thats whats
+hey hi hello please thanks thank ok okay yeah yes yo pls plz tell know like really also want
+wanna gonna gotta ever even still much many one ones something anything thing things way lot
+lots actually just kind sort bro guys man
 """
 
 _FR = """

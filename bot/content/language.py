@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 
 from bot.content._stopwords import STOPWORDS
 from bot.content._text import clean, strip_accents, strip_identifiers
+from bot.content._translit import ARABIZI_STOPWORDS, RUSSIAN_LATIN_WORDS
 
 _SCRIPT_LANGUAGE = {"arabic": "ar", "cyrillic": "ru"}
 _LATIN_LANGUAGES = ("en", "fr", "de", "tr")
+# Arabic and Russian typed in Latin letters ("kan fi rawateb?", "kak uehat ottuda").
+_ROMANISED_WORDS = {"ar": ARABIZI_STOPWORDS, "ru": RUSSIAN_LATIN_WORDS}
+_ARABIZI_DIGIT = re.compile(r"[a-z][2375689]|[2375689][a-z]")
 # Letters that point at one language (weight) when typed in Latin script.
 _LETTER_CUES: dict[str, dict[str, float]] = {
     "tr": {"ı": 2.0, "ş": 2.0, "ğ": 2.0, "İ": 2.0, "ç": 0.6, "ö": 0.6, "ü": 0.6},
@@ -83,7 +88,12 @@ def _latin_scores(text: str, candidates: Sequence[str]) -> dict[str, float]:
             if language in scores and char in cues:
                 scores[language] += cues[char]
     lowered = text.replace("I", "ı") if "ı" in text or "ş" in text else text
-    tokens = "".join(c if c.isalpha() or c == "'" else " " for c in lowered.casefold()).split()
+    tokens = "".join(c if c.isalnum() or c == "'" else " " for c in lowered.casefold()).split()
+    for language, vocabulary in _ROMANISED_WORDS.items():
+        if language in scores:
+            scores[language] += sum(0.8 for token in tokens if token in vocabulary)
+    if "ar" in scores:
+        scores["ar"] += 1.5 * len(_ARABIZI_DIGIT.findall(text.casefold()))
     for token in tokens:
         plain = strip_accents(token)
         for language in candidates:
@@ -127,6 +137,7 @@ def detect_language(text: str, prior: str | None, languages: Sequence[str]) -> s
     candidates = [lang for lang in languages if lang in _LATIN_LANGUAGES]
     if not candidates:
         return _fallback(prior, languages)
+    candidates += [lang for lang in _ROMANISED_WORDS if lang in languages]
     scores = _latin_scores(text, candidates)
     if prior in scores:
         scores[prior] += _PRIOR_BONUS

@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 
 from bot.content._bm25 import BM25Index
 from bot.content._fuzzy import FuzzyVocabulary
-from bot.content._text import Analyzer, analyzer
+from bot.content._text import Analyzer, analyzer, words
+from bot.content._translit import (
+    ARABIZI_STOPWORDS,
+    ARABIZI_TOKEN,
+    arabic_skeleton,
+    arabizi_skeleton,
+    latin_to_cyrillic,
+    looks_latin,
+)
 from bot.content.schema import Clip, ContentIndex
 
 _PATTERN_TOKENS = 8
@@ -69,21 +77,37 @@ class _LanguageIndex:
     questions: BM25Index
     question_owner: list[int]
     topics: BM25Index
+    skeletons: dict[str, str] = field(default_factory=dict)  # Arabizi: skeleton -> stem
     fuzzy: FuzzyVocabulary = field(init=False)
 
     def __post_init__(self) -> None:
         self.fuzzy = FuzzyVocabulary(self.clips.vocabulary())
 
+    def _romanised_terms(self, text: str) -> list[tuple[str, float]] | None:
+        """Terms of Russian or Arabic typed in Latin letters; None for other text."""
+        language = self.analyzer.language
+        if language not in ("ru", "ar") or not looks_latin(text):
+            return None
+        if language == "ru":
+            return [(term, 0.9) for term in self.analyzer.terms(latin_to_cyrillic(text))]
+        found: list[tuple[str, float]] = []
+        for token in ARABIZI_TOKEN.findall(text.casefold()):
+            stem = self.skeletons.get(arabizi_skeleton(token))
+            if token not in ARABIZI_STOPWORDS and stem is not None:
+                found.append((stem, 0.8))
+        return found
+
     def query(self, text: str, fuzzy_weight: float) -> tuple[Query, float]:
         """(term, weight) pairs of ``text`` and the share of its idf mass that is indexed."""
         weights: dict[str, float] = {}
         known = total = 0.0
-        for term in self.analyzer.terms(text):
-            weight = 1.0
+        romanised = self._romanised_terms(text)
+        pairs = romanised if romanised else [(t, 1.0) for t in self.analyzer.terms(text)]
+        for term, weight in pairs:
             if term not in self.clips:
                 near = self.fuzzy.nearest(term)
                 if near is not None:
-                    term, weight = near, fuzzy_weight
+                    term, weight = near, weight * fuzzy_weight
             idf = self.clips.idf(term)
             total += idf
             if term in self.clips:
@@ -94,6 +118,24 @@ class _LanguageIndex:
 
 def _denominator(index: BM25Index, query: Query) -> float:
     return sum(weight * index.idf(term) for term, weight in query)
+
+
+def _skeleton_map(clips: Sequence[Clip], language: str) -> dict[str, str]:
+    """Consonant skeleton of every Arabic content word -> its most frequent stem."""
+    lang_analyzer = analyzer(language)
+    counts: dict[str, dict[str, int]] = {}
+    for clip in clips:
+        texts = [clip.title.get(language, ""), clip.summary.get(language, ""),
+                 clip.transcript.get(language, ""), *clip.example_questions.get(language, [])]
+        for word in words(" ".join(texts), language):
+            if word in lang_analyzer.stopwords:
+                continue
+            skeleton = arabic_skeleton(word)
+            if len(skeleton) >= 2:
+                stems = counts.setdefault(skeleton, {})
+                stem = lang_analyzer.stem(word)
+                stems[stem] = stems.get(stem, 0) + 1
+    return {skeleton: max(stems, key=lambda s: stems[s]) for skeleton, stems in counts.items()}
 
 
 def _build_language(index: ContentIndex, clips: Sequence[Clip], language: str,
@@ -134,6 +176,7 @@ def _build_language(index: ContentIndex, clips: Sequence[Clip], language: str,
                 [(title + summary, share), (transcript, share * 0.5),
                  ([t for q in question_terms for t in q], share)])
     return _LanguageIndex(
+        skeletons=_skeleton_map(clips, language) if language == "ar" else {},
         analyzer=lang_analyzer,
         clips=BM25Index(clip_docs),
         questions=BM25Index(question_docs, b=0.3),
