@@ -100,7 +100,8 @@ class _Bucket:
     def refill(self, now: float) -> None:
         if self.tokens < 0:
             self.tokens = self.capacity
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        elapsed = max(0.0, now - self.stamp)
+        self.tokens = min(self.capacity, self.tokens + elapsed * self.rate)
         self.stamp = now
 
     def wait_seconds(self) -> float:

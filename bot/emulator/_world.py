@@ -200,6 +200,12 @@ class World:
             chat["username"] = user.username
         return chat
 
+    def add_group(self, group: ForumGroup) -> None:
+        """Register a group; message id 1 is taken (it is the General topic's id in forums)."""
+        self.groups[group.id] = group
+        self._last_message_id[group.id] = max(self._last_message_id.get(group.id, 0), 1)
+        self.touch()
+
     def messages_of(self, chat_id: int) -> dict[int, StoredMessage]:
         """The message table of one chat (created on first use)."""
         return self.chats.setdefault(chat_id, {})

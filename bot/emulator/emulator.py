@@ -102,8 +102,7 @@ class BotApiEmulator:
         """Create a supergroup; `members` maps user id → creator/administrator/member/left."""
         statuses = dict(members.items() if isinstance(members, dict) else members)
         group = ForumGroup(chat_id, title, is_forum, statuses, bot_status)
-        self.core.world.groups[chat_id] = group
-        self.core.world.touch()
+        self.core.world.add_group(group)
         return group
 
     def block(self, user_id: int, blocked: bool = True) -> None:
