@@ -7,7 +7,7 @@ import json
 import aiohttp
 
 from bot.emulator import BotApiEmulator
-from tests.emulator.conftest import COUNSELOR_ID, GROUP_ID, USER_ID, BotApiClient
+from .conftest import COUNSELOR_ID, GROUP_ID, USER_ID, BotApiClient
 
 KEYBOARD = {"inline_keyboard": [[{"text": "Yes", "callback_data": "yes"}]]}
 

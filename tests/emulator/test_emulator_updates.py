@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 
 from bot.emulator import BotApiEmulator
-from tests.emulator.conftest import COUNSELOR_ID, GROUP_ID, USER_ID, BotApiClient
+from .conftest import COUNSELOR_ID, GROUP_ID, USER_ID, BotApiClient
 
 
 async def test_offsets_limit_and_negative_offset(api: BotApiClient, emulator: BotApiEmulator) -> None:
