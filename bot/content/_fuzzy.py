@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-_MIN_LENGTH = 4
+_MIN_LENGTH = 5
 
 
 def _grams(term: str) -> set[str]:
@@ -49,7 +49,7 @@ class FuzzyVocabulary:
             return None
         if term in self._cache:
             return self._cache[term]
-        limit = 1 if len(term) < 7 else 2
+        limit = 1 if len(term) < 9 else 2
         shared: dict[str, int] = {}
         for gram in _grams(term):
             for candidate in self._by_gram.get(gram, ()):
