@@ -21,6 +21,7 @@ Usage:
     python scripts/make_sample_videos.py            # make missing files
     python scripts/make_sample_videos.py --force    # remake all
     python scripts/make_sample_videos.py --only salary-never-came
+    python scripts/make_sample_videos.py --index content_index.yaml   # one part only
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 INDEX_FILES = ("content_index.yaml", "content_index.part2.yaml")
-OUT_DIR = ROOT / "media" / "samples"
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/dejavu/DejaVuSans.ttf",
@@ -47,11 +47,11 @@ FONT_CANDIDATES = (
 WIDTH, HEIGHT, SECONDS = 320, 180, 4
 
 
-def load_clips(root: Path) -> list[tuple[str, str]]:
+def load_clips(root: Path, index_files: tuple[str, ...] = INDEX_FILES) -> list[tuple[str, str]]:
     """Return (clip id, English title) for every clip in the index files present."""
     clips: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for name in INDEX_FILES:
+    for name in index_files:
         path = root / name
         if not path.exists():
             continue
@@ -123,12 +123,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", metavar="ID", help="only these clip ids")
     parser.add_argument("--font", help="TrueType font file for the title card")
     parser.add_argument("--root", type=Path, default=ROOT, help="repository root")
+    parser.add_argument(
+        "--index",
+        action="append",
+        metavar="FILE",
+        help="index file(s) to read, relative to the root (default: both parts)",
+    )
     args = parser.parse_args(argv)
 
     if shutil.which("ffmpeg") is None:
         sys.exit("ffmpeg not found; install it (e.g. apt-get install -y ffmpeg fonts-dejavu-core)")
     font = find_font(args.font)
-    clips = load_clips(args.root)
+    clips = load_clips(args.root, tuple(args.index) if args.index else INDEX_FILES)
     if args.only:
         wanted = set(args.only)
         clips = [c for c in clips if c[0] in wanted]
