@@ -1,0 +1,196 @@
+"""In-memory ports, a tiny clip library and a keyword risk stub, for fast core tests."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+
+from bot.core.ports import (
+    CASE_CLOSED,
+    CASE_TAKEN,
+    CASE_WAITING,
+    CaseRecord,
+    ClipCard,
+    MatchAnswer,
+    Ports,
+    Risk,
+)
+from bot.core.state import UserState
+
+
+class MemoryUsers:
+    def __init__(self) -> None:
+        self.rows: dict[str, str] = {}
+
+    async def load(self, key: str) -> UserState | None:
+        raw = self.rows.get(key)
+        return UserState.from_json(raw) if raw else None
+
+    async def save(self, state: UserState) -> None:
+        self.rows[state.key] = state.to_json()
+
+    async def erase(self, key: str) -> None:
+        self.rows.pop(key, None)
+
+    async def due_timeouts(self, now: float, limit: int = 100) -> list[str]:
+        due = []
+        for key, raw in self.rows.items():
+            state = UserState.from_json(raw)
+            if state.timeout_at is not None and state.timeout_at <= now:
+                due.append(key)
+        return due[:limit]
+
+
+class MemoryCases:
+    def __init__(self) -> None:
+        self.cases: dict[int, CaseRecord] = {}
+        self.transcripts: dict[int, list[tuple[str, str]]] = {}
+        self.next_thread = 100
+
+    async def open(self, *, user_key: str, chat_id: int, reason: str, urgent: bool,
+                   language: str, now: float) -> CaseRecord:
+        case = CaseRecord(id=len(self.cases) + 1, user_key=user_key, chat_id=chat_id,
+                          status=CASE_WAITING, reason=reason, urgent=urgent, language=language,
+                          thread_id=self.next_thread, counselor_key=None, opened_at=now)
+        self.next_thread += 1
+        self.cases[case.id] = case
+        return case
+
+    async def get(self, case_id: int) -> CaseRecord | None:
+        return self.cases.get(case_id)
+
+    async def by_thread(self, thread_id: int) -> CaseRecord | None:
+        return next((c for c in self.cases.values() if c.thread_id == thread_id), None)
+
+    async def take(self, case_id: int, counselor_key: str, now: float) -> bool:
+        case = self.cases[case_id]
+        if case.status != CASE_WAITING:
+            return False
+        self.cases[case_id] = replace(case, status=CASE_TAKEN, counselor_key=counselor_key,
+                                      taken_at=now)
+        return True
+
+    async def release(self, case_id: int) -> None:
+        self.cases[case_id] = replace(self.cases[case_id], status=CASE_WAITING,
+                                      counselor_key=None)
+
+    async def assign(self, case_id: int, counselor_key: str) -> None:
+        self.cases[case_id] = replace(self.cases[case_id], status=CASE_TAKEN,
+                                      counselor_key=counselor_key)
+
+    async def close(self, case_id: int, outcome: str, now: float) -> None:
+        self.cases[case_id] = replace(self.cases[case_id], status=CASE_CLOSED, outcome=outcome,
+                                      closed_at=now)
+
+    async def update(self, case_id: int, **fields: object) -> None:
+        self.cases[case_id] = replace(self.cases[case_id], **fields)  # type: ignore[arg-type]
+
+    async def queue_position(self, case_id: int) -> int:
+        waiting = sorted(c.id for c in self.cases.values() if c.status == CASE_WAITING)
+        return waiting.index(case_id) + 1 if case_id in waiting else 0
+
+    async def median_wait_seconds(self) -> float | None:
+        waits = [c.taken_at - c.opened_at for c in self.cases.values() if c.taken_at]
+        return statistics.median(waits) if waits else None
+
+    async def waiting_cases(self) -> list[CaseRecord]:
+        return [c for c in self.cases.values() if c.status == CASE_WAITING]
+
+    async def append_transcript(self, case_id: int, sender: str, text: str, now: float) -> None:
+        self.transcripts.setdefault(case_id, []).append((sender, text))
+
+
+class MemoryCounselors:
+    def __init__(self) -> None:
+        self.aliases: dict[str, str] = {}
+
+    async def set_alias(self, counselor_key: str, user_id: int, alias: str) -> None:
+        self.aliases[counselor_key] = alias
+
+    async def alias_of(self, counselor_key: str) -> str | None:
+        return self.aliases.get(counselor_key)
+
+    async def find_by_alias(self, alias: str) -> str | None:
+        return next((k for k, a in self.aliases.items() if a.lower() == alias.lower()), None)
+
+
+class MemoryAnalytics:
+    def __init__(self) -> None:
+        self.counts: list[tuple[str, dict[str, str]]] = []
+        self.patterns: list[tuple[str, str]] = []
+
+    async def count(self, name: str, **labels: str) -> None:
+        self.counts.append((name, labels))
+
+    async def unmatched(self, language: str, pattern: str) -> None:
+        self.patterns.append((language, pattern))
+
+
+def memory_ports() -> Ports:
+    return Ports(MemoryUsers(), MemoryCases(), MemoryCounselors(), MemoryAnalytics())
+
+
+CLIPS = {
+    "salary": ("The salary that never came", ("promises_vs_reality",), "none", "general",
+               {"salary", "paid", "money", "salaire", "gehalt"}),
+    "salary2": ("Houses that were never given", ("promises_vs_reality",), "none", "general",
+                {"house", "salary", "promised"}),
+    "execution": ("What I saw in the square", ("brutality",), "graphic", "general",
+                  {"execution", "killed", "punish"}),
+    "mother": ("A mother's search", ("family",), "distressing", "family",
+               {"mother", "son"}),
+}
+
+
+class FakeLibrary:
+    sample = True
+
+    def detect_language(self, text: str, prior: str | None) -> str:
+        if any("\u0600" <= ch <= "\u06ff" for ch in text):
+            return "ar"
+        return prior or "en"
+
+    def match(self, text: str, language: str, exclude: Collection[str]) -> MatchAnswer:
+        words = set(text.lower().replace("?", " ").split())
+        hits = [cid for cid, (_, _, _, _, kws) in CLIPS.items() if words & kws and cid not in exclude]
+        if not hits:
+            return MatchAnswer(language, (), None, False)
+        return MatchAnswer(language, tuple(hits), CLIPS[hits[0]][1][0], True)
+
+    def clips_for_topic(self, topic: str, language: str,
+                        exclude: Collection[str]) -> Sequence[str]:
+        return [cid for cid, v in CLIPS.items() if topic in v[1] and cid not in exclude]
+
+    def family_clips(self, language: str, exclude: Collection[str]) -> Sequence[str]:
+        return [cid for cid, v in CLIPS.items() if v[3] == "family" and cid not in exclude]
+
+    def card(self, clip_id: str, language: str) -> ClipCard | None:
+        if clip_id not in CLIPS:
+            return None
+        title, topics, warning, audience, _ = CLIPS[clip_id]
+        return ClipCard(clip_id, title, "Abu Test", "fighter", "Tunisia", warning, topics,
+                        "summary", audience)
+
+    def topics(self, language: str) -> Sequence[tuple[str, str]]:
+        return [("promises_vs_reality", "Promises vs reality"), ("brutality", "Brutality"),
+                ("family", "Family")]
+
+    def question_pattern(self, text: str, language: str) -> str:
+        return " ".join(sorted(set(text.lower().split())))[:40]
+
+
+class KeywordRisk:
+    def assess(self, text: str, language: str | None) -> Risk:
+        low = text.lower()
+        if "tonight" in low and "die" in low:
+            return Risk("distress", True, False, ("distress/en: 'die' + 'tonight'",))
+        if "want to die" in low:
+            return Risk("distress", False, False, ("distress/en: 'want to die'",))
+        if "want to leave" in low or "get out" in low:
+            return Risk("leaving", False, False, ("leaving/en: 'want to leave'",))
+        if "my son" in low:
+            return Risk("family", False, False, ("family/en: 'my son'",))
+        if "real person" in low:
+            return Risk("request", False, False, ("request/en",))
+        return Risk(None, False, "idiot" in low, ())
