@@ -10,10 +10,10 @@ just let me more most mustn my myself no nor not now of on only or other ought o
 ourselves own same shan she should shouldn so some such than that the their theirs them
 themselves then there these they this those through to too until very was wasn we were weren
 what when where which while who whom why will with won would wouldn you your yours yourself
-yourselves s t d ll m re ve y o u ur r im ive id dont cant wont isnt didnt doesnt thats whats
-hey hi hello please thanks thank ok okay yeah yes yo pls plz tell know like really also want
-wanna gonna gotta ever even still much many one ones something anything thing things way lot
-lots actually just kind sort bro guys man
+yourselves whether s t d ll m re ve y o u ur r im ive id dont cant wont isnt didnt doesnt
+thats whats hey hi hello please thanks thank ok okay yeah yes yo pls plz tell know like really
+also want wanna gonna gotta ever even still much many one ones something anything thing things
+way lot lots actually just kind sort bro guys man
 """
 
 _FR = """

@@ -27,9 +27,10 @@ class MatcherTuning:
 
     clip_weight: float = 1.0
     question_weight: float = 1.0
-    topic_weight: float = 1.0
+    topic_weight: float = 0.5
     secondary_topic: float = 0.8
     not_subtitled: float = 0.85
+    same_topic_discount: float = 0.8
     fuzzy_weight: float = 0.7
     backoff_coverage: float = 0.5
     confidence_threshold: float = 0.25
@@ -214,7 +215,9 @@ class Matcher:
         return home, query
 
     def _topic_scores(self, lang_index: _LanguageIndex, query: Query) -> dict[int, float]:
-        return lang_index.topics.scores(query, _denominator(lang_index.topics, query))
+        """Topic relevance: BM25 on topic documents (title, description, their clips' text)."""
+        scores = lang_index.topics.scores(query, _denominator(lang_index.topics, query))
+        return {n: self.tuning.topic_weight * s for n, s in scores.items()}
 
     def match(self, text: str, language: str, *, exclude: Collection[str] = (),
               limit: int = 3) -> MatchResult:
@@ -248,11 +251,11 @@ class Matcher:
                     answered, topic_part = topic_id, part
             score = (tuning.clip_weight * clip_scores.get(number, 0.0)
                      + tuning.question_weight * question_scores.get(number, 0.0)
-                     + tuning.topic_weight * topic_part)
+                     + topic_part)
             if language not in clip.subtitles:
                 score *= tuning.not_subtitled
             ranked.append((score, -number, answered))
-        ranked.sort(reverse=True)
+        ranked = self._diversify(ranked, limit)
         if len(ranked) < limit:
             ranked.extend(self._topic_fill(topic_scores, language, exclude, candidates,
                                            limit - len(ranked)))
@@ -263,6 +266,22 @@ class Matcher:
         suggested = tuple(sorted(topic_scores, key=lambda t: -topic_scores[t]))
         confident = bool(matches) and matches[0].score >= tuning.confidence_threshold
         return MatchResult(language, matches, confident, suggested)
+
+    def _diversify(self, ranked: list[tuple[float, int, str]], limit: int
+                   ) -> list[tuple[float, int, str]]:
+        """The top ``limit`` entries, each clip's score discounted for every already chosen
+        clip answering the same topic, so that near-ties show different aspects."""
+        ranked.sort(reverse=True)
+        pool = ranked[:max(limit * 4, limit)]
+        chosen: list[tuple[float, int, str]] = []
+        seen_topics: dict[str, int] = {}
+        discount = self.tuning.same_topic_discount
+        while pool and len(chosen) < limit:
+            best = max(pool, key=lambda e: e[0] * discount ** seen_topics.get(e[2], 0))
+            pool.remove(best)
+            chosen.append(best)
+            seen_topics[best[2]] = seen_topics.get(best[2], 0) + 1
+        return chosen
 
     def _topic_fill(self, topic_scores: dict[str, float], language: str,
                     exclude: Collection[str], taken: set[int], wanted: int
@@ -275,7 +294,7 @@ class Matcher:
                 number = number_of[clip_id]
                 if number not in taken and len(filled) < wanted:
                     taken.add(number)
-                    filled.append((self.tuning.topic_weight * topic_scores[topic_id] * 0.5,
+                    filled.append((topic_scores[topic_id] * 0.5,
                                    -number, topic_id))
         return filled
 
