@@ -1,0 +1,133 @@
+"""RiskDetector: runs every language's lexicon over a message and weighs the cues."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from types import MappingProxyType
+
+from bot.errors import Problem
+from bot.risk._fuzzy import SpellingRepair
+from bot.risk._lexicon import CATEGORIES, Cue, Lexicon, LexiconError, load_lexicon
+from bot.risk._model import CATEGORY_PRIORITY, RiskAssessment, RiskCategory
+from bot.risk._normalize import fold
+
+DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "ar", "fr", "de", "ru", "tr")
+DEFAULT_LEXICON_DIR = Path(__file__).with_name("lexicons")
+HANDOFF_THRESHOLD = 0.99
+INFORMATIONAL_DAMPING = 0.5
+HINT_BONUS = 0.01
+_PRE_WINDOW_TOKENS = 4
+_CLAUSE_BREAK = re.compile(
+    r"[.,;:!?()\n]| but | mais | aber | но | а | ama | fakat | لكن | بس | bas "
+)
+
+
+class RiskDetector:
+    """Lexicon-based detector of reasons to hand a person to a counselor."""
+
+    def __init__(
+        self, languages: Sequence[str] = DEFAULT_LANGUAGES, lexicon_dir: Path | None = None
+    ) -> None:
+        directory = lexicon_dir or DEFAULT_LEXICON_DIR
+        problems: list[Problem] = []
+        self._lexicons: list[Lexicon] = []
+        for language in languages:
+            path = directory / f"{language}.yaml"
+            try:
+                self._lexicons.append(load_lexicon(path, f"{directory.name}/{path.name}"))
+            except LexiconError as err:
+                problems.extend(err.problems)
+        if problems:
+            raise LexiconError(problems)
+        words = set().union(*(lex.words for lex in self._lexicons))
+        stems = set().union(*(lex.stems for lex in self._lexicons))
+        self._repair = SpellingRepair(words, stems)
+        self._by_language = {lex.language: lex for lex in self._lexicons}
+        self.languages = tuple(lex.language for lex in self._lexicons)
+
+    def assess(self, text: str, language: str | None = None) -> RiskAssessment:
+        """Assess one message; ``language`` (a hint) only breaks ties between languages."""
+        normalized = self._repair.repair(fold(text))
+        if not normalized:
+            return RiskAssessment(None, False, False, (), MappingProxyType({}))
+        padded = f" {normalized} "
+        informational = any(
+            lex.informational is not None and lex.informational.search(padded)
+            for lex in self._lexicons
+        )
+        scores: dict[str, float] = {}
+        cues: list[str] = []
+        urgent_cue = False
+        for lex in self._lexicons:
+            bonus = HINT_BONUS if lex.language == language else 0.0
+            for section_name, section in lex.sections.items():
+                seen: set[int] = set()
+                for match in section.regex.finditer(padded):
+                    group = match.lastgroup
+                    if group is None:
+                        continue
+                    index = int(group[1:])
+                    cue = section.cues[index]
+                    if index in seen or self._negated(cue, padded, match):
+                        continue
+                    seen.add(index)
+                    weight = cue.weight
+                    if informational and cue.weight < 1.0:
+                        weight *= INFORMATIONAL_DAMPING
+                    scores[section_name] = scores.get(section_name, 0.0) + weight + bonus
+                    urgent_cue = urgent_cue or cue.urgent
+                    cues.append(f'{section_name}/{cue.language}: "{match.group(0).strip()}"')
+        category = self._choose(scores)
+        urgent_marker = scores.get("urgent", 0.0) > 0
+        urgent = urgent_cue or (urgent_marker and category in ("distress", "family"))
+        hostile = scores.get("hostile", 0.0) > 0
+        return RiskAssessment(
+            category=category,
+            urgent=urgent,
+            hostile=hostile,
+            cues=tuple(cues),
+            scores=MappingProxyType({k: round(v, 3) for k, v in scores.items()}),
+        )
+
+    @staticmethod
+    def _choose(scores: dict[str, float]) -> RiskCategory | None:
+        for category in CATEGORY_PRIORITY:
+            if scores.get(category, 0.0) >= HANDOFF_THRESHOLD:
+                return category
+        return None
+
+    def _negated(self, cue: Cue, padded: str, match: re.Match[str]) -> bool:
+        """True when a negator governs the match: before it in its clause, inside or after it."""
+        if cue.negation_ok or cue.section in ("hostile",):
+            return False
+        start, end = match.span()
+        clause_start = 0
+        for brk in _CLAUSE_BREAK.finditer(padded, max(0, start - 80), start):
+            clause_start = brk.end()
+        before_tokens = padded[clause_start:start].split()[-_PRE_WINDOW_TOKENS:]
+        before = " " + " ".join(before_tokens) + " "
+        inside = " " + match.group(0).strip() + " "
+        after_tokens = _CLAUSE_BREAK.split(padded[end : end + 40], maxsplit=1)[0].split()[:2]
+        after = " " + " ".join(after_tokens) + " "
+        lex = self._by_language[cue.language]
+        windows = [(lex.negators, before), (lex.post_negators, after)]
+        if cue.section != "family":
+            windows.append((lex.negators, inside))
+        exceptions = lex.negation_exceptions
+        for negators, window in windows:
+            if negators is None:
+                continue
+            probe = exceptions.sub(" ", window) if exceptions is not None else window
+            if negators.search(probe):
+                return True
+        return False
+
+
+def load_risk_detector(languages: Sequence[str] = DEFAULT_LANGUAGES) -> RiskDetector:
+    """Build the detector from the packaged lexicons; raise LexiconError (a ValidationFailed)."""
+    return RiskDetector(languages)
+
+
+__all__ = ["CATEGORIES", "DEFAULT_LANGUAGES", "RiskDetector", "load_risk_detector"]
