@@ -156,8 +156,23 @@ class StoredMessage:
             "text": self.payload.get("text"), "caption": self.caption,
             "file_id": self.file_id, "buttons": self.buttons, "deleted": self.deleted,
             "cursor": self.cursor, "date": self.payload.get("date"),
-            "edited": "edit_date" in self.payload, "service": self.kind == "service",
+            "edited": "edit_date" in self.payload, "service": self.service_note,
         }
+
+    @property
+    def service_note(self) -> str | None:
+        """A short description of a service message (topic created/closed...), else None."""
+        if self.kind != "service":
+            return None
+        notes = {
+            "forum_topic_created": "Topic created", "forum_topic_edited": "Topic renamed",
+            "forum_topic_closed": "Topic closed", "forum_topic_reopened": "Topic reopened",
+        }
+        for key, note in notes.items():
+            if key in self.payload:
+                name = (self.payload[key] or {}).get("name")
+                return f"{note}: {name}" if name else note
+        return "Service message"
 
 
 def kind_of(payload: dict[str, Any]) -> str:
