@@ -1,4 +1,4 @@
-"""The JSON control API under /_emulator/: drive people, read chats, set faults, for pages and processes."""
+"""The JSON control API under /_emulator/: drive people, read chats, set faults."""
 
 from __future__ import annotations
 
@@ -234,7 +234,8 @@ class ControlApi:
         return _ok()
 
     async def flood(self, request: web.Request) -> web.Response:
-        """{enabled, per_chat_rate?, per_chat_burst?, per_group_per_minute?, global_per_second?}."""
+        """{enabled, per_chat_rate?, per_chat_burst?, per_group_per_minute?,
+        global_per_second?}."""
         body = await _body(request)
         limits = {k: body[k] for k in ("per_chat_rate", "per_chat_burst",
                                        "per_group_per_minute", "global_per_second") if k in body}

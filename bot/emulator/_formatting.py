@@ -117,7 +117,7 @@ def parse_text(text: str, parse_mode: str | None) -> tuple[str, list[dict[str, A
     if mode == "markdown":
         return "".join(c for c in text if c not in "*_`[]"), []
     if mode:
-        raise bad_request(f"unsupported parse_mode")
+        raise bad_request("unsupported parse_mode")
     return text, []
 
 
@@ -155,7 +155,9 @@ def checked_reply_markup(markup: Any) -> dict[str, Any] | None:
     if rows is None:
         return markup
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise bad_request("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
+        raise bad_request(
+            "can't parse inline keyboard button: InlineKeyboardButton must be an Object"
+        )
     for row in rows:
         for button in row:
             if not isinstance(button, dict):

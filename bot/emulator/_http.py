@@ -78,7 +78,9 @@ class BotApiHandlers:
         handler = METHODS.get(name.lower())
         if handler is None:
             core.record(name, {}, False, 404, "Not Found")
-            return _json_response({"ok": False, "error_code": 404, "description": "Not Found"}, 404)
+            return _json_response(
+                {"ok": False, "error_code": 404, "description": "Not Found"}, 404
+            )
         if core.faults.latency:
             await asyncio.sleep(core.faults.latency)
         try:
@@ -101,7 +103,9 @@ class BotApiHandlers:
                     ApiError(429, f"Too Many Requests: retry after {fault.retry_after}",
                              fault.retry_after)
                     if fault.kind == "429"
-                    else ApiError(fault.status, _INTERNAL.get(fault.status, "Internal Server Error"))
+                    else ApiError(
+                        fault.status, _INTERNAL.get(fault.status, "Internal Server Error")
+                    )
                 )
                 core.record(name, recorded, False, error.error_code, error.description)
                 return _json_response(error.to_json(), error.error_code)

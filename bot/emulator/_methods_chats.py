@@ -168,7 +168,8 @@ async def edit_forum_topic(core: EmulatorCore, params: Params) -> bool:
     emoji = params.str("icon_custom_emoji_id")
     if name is not None and not 1 <= len(name) <= 128:
         raise bad_request("TOPIC_TITLE_EMPTY" if not name else "TOPIC_TITLE_TOO_LONG")
-    if (name is None or name == topic.name) and (emoji is None or emoji == topic.icon_custom_emoji_id):
+    same_name = name is None or name == topic.name
+    if same_name and (emoji is None or emoji == topic.icon_custom_emoji_id):
         raise bad_request("TOPIC_NOT_MODIFIED")
     topic.name = name or topic.name
     topic.icon_custom_emoji_id = emoji if emoji is not None else topic.icon_custom_emoji_id

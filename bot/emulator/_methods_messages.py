@@ -39,13 +39,17 @@ def _markup(params: Params) -> dict[str, Any]:
 
 def _reply(core: EmulatorCore, params: Params, chat: int) -> dict[str, Any]:
     reply_id = params.int("reply_to_message_id")
+    lenient = params.bool("allow_sending_without_reply")
     reply_parameters = params.json("reply_parameters")
     if isinstance(reply_parameters, dict):
         reply_id = reply_parameters.get("message_id", reply_id)
+        lenient = lenient or bool(reply_parameters.get("allow_sending_without_reply"))
     if reply_id is None:
         return {}
     original = core.world.find_message(chat, int(reply_id))
     if original is None:
+        if lenient:
+            return {}
         raise bad_request("message to be replied not found")
     return {"reply_to_message": dict(original.payload)}
 
@@ -136,8 +140,12 @@ async def send_chat_action(core: EmulatorCore, params: Params) -> bool:
 def _source_message(core: EmulatorCore, params: Params, verb: str) -> Any:
     source_chat = core.known_chat(params.chat_id("from_chat_id"))
     message = core.world.find_message(source_chat, params.int("message_id", required=True) or 0)
-    if message is None or message.kind == "service":
+    if message is None:
         raise bad_request(f"message to {verb} not found")
+    if message.kind == "service":
+        raise bad_request(
+            "message can't be copied" if verb == "copy" else "message can't be forwarded"
+        )
     return message
 
 

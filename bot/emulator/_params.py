@@ -47,7 +47,8 @@ class Params:
         value = self.values.get(name)
         if value is None:
             if required:
-                raise bad_request(f"{name} is empty" if name != "text" else "message text is empty")
+                reason = "message text is empty" if name == "text" else f"{name} is empty"
+                raise bad_request(reason)
             return None
         return value if isinstance(value, str) else json.dumps(value)
 

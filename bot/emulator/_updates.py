@@ -1,4 +1,4 @@
-"""The update queue: getUpdates long polling with Telegram's offset rules, and the webhook pusher."""
+"""The update queue: getUpdates long polling with offset rules, and the webhook pusher."""
 
 from __future__ import annotations
 
@@ -86,9 +86,19 @@ class UpdateHub:
                 self.pending.popleft()
 
     def _available(self, limit: int) -> list[dict[str, Any]]:
-        for update in [u for u in self.pending if not self._allowed(u)]:
+        """Up to `limit` deliverable updates; not-allowed ones met on the way are dropped."""
+        ready: list[dict[str, Any]] = []
+        rejected: list[dict[str, Any]] = []
+        for update in self.pending:
+            if not self._allowed(update):
+                rejected.append(update)
+            else:
+                ready.append(update)
+                if len(ready) >= limit:
+                    break
+        for update in rejected:
             self.pending.remove(update)
-        return list(self.pending)[:limit]
+        return ready
 
     async def get_updates(
         self,
@@ -204,7 +214,9 @@ class UpdateHub:
     async def _post(self, hook: Webhook, update: dict[str, Any]) -> bool:
         if self._http is None or self._http.closed:
             self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
-        headers = {"X-Telegram-Bot-Api-Secret-Token": hook.secret_token} if hook.secret_token else {}
+        headers = (
+            {"X-Telegram-Bot-Api-Secret-Token": hook.secret_token} if hook.secret_token else {}
+        )
         hook.attempts.append(time.time())
         try:
             async with self._http.post(hook.url, json=update, headers=headers) as response:
@@ -212,7 +224,7 @@ class UpdateHub:
                 if 200 <= response.status < 300:
                     return True
                 error = f"Wrong response from the webhook: {response.status} {response.reason}"
-        except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as err:
+        except (TimeoutError, aiohttp.ClientError, OSError) as err:
             error = f"Connection failed: {type(err).__name__}"
         hook.last_error_date = int(time.time())
         hook.last_error_message = error

@@ -1,4 +1,4 @@
-"""The simulated Telegram world: users, forum groups, topics, messages, files and a change cursor."""
+"""The simulated Telegram world: users, forum groups, topics, messages, files."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from bot.emulator.emulator import BotApiEmulator
 
 PAGE_DIR = Path(__file__).parent / "demo_page"
 _ASSETS = {"app.js": "application/javascript", "style.css": "text/css"}
+EMULATOR_KEY = web.AppKey("emulator", BotApiEmulator)
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,9 @@ def populate_demo_world(
     ]
     for user_id, name, username, language in people:
         emulator.add_user(user_id, name, username, language)
-    counselors = [(2001, "Sara (counselor)", "creator"), (2002, "Omar (counselor)", "administrator")]
+    counselors = [
+        (2001, "Sara (counselor)", "creator"), (2002, "Omar (counselor)", "administrator")
+    ]
     for user_id, name, _status in counselors:
         emulator.add_user(user_id, name, None, "en")
     emulator.add_forum_group(
@@ -46,7 +49,7 @@ def populate_demo_world(
 
 
 def install_demo_page(app: web.Application, emulator: BotApiEmulator) -> None:
-    """Serve the chat page at / and its assets at /demo/<file> (the emulator's routes are separate)."""
+    """Serve the chat page at / and its assets at /demo/<file> (emulator routes: `install`)."""
 
     async def index(_request: web.Request) -> web.FileResponse:
         return web.FileResponse(PAGE_DIR / "index.html", headers={"Cache-Control": "no-cache"})
@@ -61,4 +64,4 @@ def install_demo_page(app: web.Application, emulator: BotApiEmulator) -> None:
 
     app.router.add_get("/", index)
     app.router.add_get("/demo/{name}", asset)
-    app["emulator"] = emulator
+    app[EMULATOR_KEY] = emulator

@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 
 from bot.emulator import BotApiEmulator
+
 from .conftest import USER_ID
 
 pytestmark = pytest.mark.e2e

@@ -12,10 +12,13 @@ import pytest
 from aiohttp import web
 
 from bot.emulator import BotApiEmulator
+
 from .conftest import COUNSELOR_ID, GROUP_ID, USER_ID, BotApiClient
 
 
-async def test_offsets_limit_and_negative_offset(api: BotApiClient, emulator: BotApiEmulator) -> None:
+async def test_offsets_limit_and_negative_offset(
+    api: BotApiClient, emulator: BotApiEmulator
+) -> None:
     for index in range(5):
         emulator.user_sends(USER_ID, f"m{index}")
     updates = await api.ok("getUpdates", limit=2)

@@ -1,5 +1,5 @@
 // Demo chat page: drives the emulator's /_emulator control API. Every text goes through
-// textContent (never innerHTML), so nothing from the bot or users is interpreted as HTML.
+// textContent (no HTML injection APIs), so nothing from the bot or users is interpreted as HTML.
 "use strict";
 
 const API = "/_emulator";
