@@ -176,8 +176,9 @@ class Engine:
         if is_new and not trigger.startswith("intent:") and trigger != "command:start":
             # Someone who never saw the welcome sees it first, then gets their answer.
             await self.enter(turn, turn.dialogs.entry("welcome"))
-        if turn.risk and turn.risk.hostile and not turn.risk.category:
+        if turn.risk and turn.risk.hostile and not turn.risk.category and trigger == "text":
             turn.facts["hostile"] = True
+            turn.say(turn.t("common.hostile_calm"))
         await self.fire(turn, trigger)
 
     def _trigger_for(self, turn: Turn, event: UserEvent, machine: DialogMachine) -> str | None:
@@ -195,6 +196,9 @@ class Engine:
             trigger = f"command:{event.name}"
             return trigger if machine.handles(state, trigger) else "command:unknown"
         if isinstance(event, UserMedia):
+            if event.kind == "edit":
+                turn.say(turn.t("common.edit_not_supported"))
+                return None
             return "media"
         return self._button_trigger(turn, event, state)
 

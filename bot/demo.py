@@ -1,0 +1,60 @@
+"""`testimony-bot demo`: emulator, bot and web chat page in one process, no token needed."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from bot.config import Settings
+from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, install_demo_page, populate_demo_world
+from bot.logs import setup_logging
+from bot.runtime import BotRuntime, load_data_files, open_database
+from bot.server import start_polling, stop_application, wait_for_signal
+
+log = logging.getLogger("bot.demo")
+DEMO_DATABASE = "sqlite+aiosqlite:///./data/demo.sqlite3"
+
+
+async def start_demo(settings: Settings, port: int | None = None
+                     ) -> tuple[BotRuntime, BotApiEmulator, web.AppRunner, str]:
+    """Start everything; return the pieces so tests can drive and stop them."""
+    emulator = BotApiEmulator(DEFAULT_TOKEN, bot_username="testimony_demo_bot")
+    world = populate_demo_world(emulator)
+    app = web.Application(client_max_size=64 * 1024 * 1024)
+    emulator.install(app)
+    install_demo_page(app, emulator)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    host = settings.admin_host
+    site = web.TCPSite(runner, host, settings.admin_port if port is None else port)
+    await site.start()
+    bound = runner.addresses[0][1]
+    root = f"http://{host}:{bound}"
+    emulator.base_url = root
+    demo_settings = settings.with_overrides(
+        bot_token=DEFAULT_TOKEN,
+        api_url=f"{root}/bot",
+        file_url=f"{root}/file/bot",
+        counselor_chat_id=world.group_id,
+        database_url=(settings.database_url if settings.database_url != Settings.database_url
+                      else DEMO_DATABASE),
+    )
+    data = load_data_files(demo_settings)
+    db = await open_database(demo_settings)
+    runtime = BotRuntime(demo_settings, data, db)
+    await start_polling(runtime)
+    return runtime, emulator, runner, root
+
+
+async def run_demo(settings: Settings, port: int | None = None) -> None:
+    setup_logging("text", settings.log_level)
+    runtime, _emulator, runner, root = await start_demo(settings, port)
+    print(f"\n  testimony-bot demo is running: open {root}/ in your browser\n"
+          "  (a local Telegram emulator; no token, no network; Ctrl-C to stop)\n", flush=True)
+    try:
+        await wait_for_signal()
+    finally:
+        await stop_application(runtime)
+        await runtime.db.close()
+        await runner.cleanup()

@@ -1,0 +1,206 @@
+"""Wiring of one bot process: settings, data files, database, engine, PTB application."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from telegram import BotCommand, Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.config import Settings
+from bot.core import DeskConfig, Engine, SendText, Tick
+from bot.core.events import CounselorButton, CounselorCommand, UserButton, UserEvent
+from bot.core.hours import parse_hours
+from bot.crypto import Crypto
+from bot.flows import DialogSet, load_dialogs
+from bot.library import ContentLibrary
+from bot.metrics import HANDLER_SECONDS, OLDEST_WAITING, QUEUE_LENGTH, UPDATES
+from bot.risk import load_risk_detector
+from bot.store import Database, SqlCases, SqlUpdates, sql_ports
+from bot.telegram_adapter.convert import UpdateConverter
+from bot.telegram_adapter.executor import ActionExecutor
+from bot.telegram_adapter.processor import ChatOrderedProcessor
+from bot.telegram_adapter.rate_limiter import ChatAwareRateLimiter
+
+log = logging.getLogger("bot.updates")
+TICK_SECONDS = 15.0
+COUNSELOR_STATUSES = ("creator", "administrator", "member")
+MEMBERSHIP_CACHE_S = 120.0
+COMMANDS = ("start", "help", "topics", "talk", "language", "delete", "stop")
+
+
+@dataclass
+class DataFiles:
+    dialogs: DialogSet
+    library: ContentLibrary
+
+
+def load_data_files(settings: Settings) -> DataFiles:
+    """Validate and load dialogs/ and the clip index; raises ValidationFailed with every problem."""
+    dialogs = load_dialogs(settings.dialogs_dir, settings.languages)
+    library = ContentLibrary.load(settings.content_index, settings.languages,
+                                  settings.media_root)
+    return DataFiles(dialogs, library)
+
+
+class BotRuntime:
+    """Everything one bot process needs; ``process`` handles one update end to end."""
+
+    def __init__(self, settings: Settings, data: DataFiles, db: Database,
+                 clock: type[time] | None = None) -> None:
+        self.settings = settings
+        self.db = db
+        self.crypto = Crypto(settings.secret_key)
+        self.library = data.library
+        self.risk = load_risk_detector(settings.languages)
+        desk = DeskConfig(settings.counselor_chat_id,
+                          parse_hours(settings.counselor_hours, settings.timezone),
+                          settings.handoff_wait_minutes * 60, settings.languages)
+        self.engine = Engine(data.dialogs, data.library, self.risk, self.crypto, desk,
+                             flood_messages=settings.flood_messages,
+                             flood_window_s=settings.flood_window_seconds,
+                             flood_mute_s=settings.flood_mute_seconds)
+        self.engine.set_retention(settings.user_retention_days,
+                                  settings.transcript_retention_days)
+        self.converter = UpdateConverter(self.crypto, settings.counselor_chat_id)
+        self.application: Application | None = None
+        self.executor: ActionExecutor | None = None
+        self._members: dict[int, tuple[float, bool]] = {}
+
+    # -- PTB application -------------------------------------------------------------------
+    def build_application(self) -> Application:
+        s = self.settings
+        if not s.bot_token:
+            raise RuntimeError("a bot token is needed to build the application")
+        limiter = ChatAwareRateLimiter(
+            per_chat_rate=s.per_chat_messages_per_second,
+            overall_per_second=s.overall_messages_per_second,
+            group_per_minute=s.group_messages_per_minute,
+        )
+        builder = (ApplicationBuilder().token(s.bot_token).base_url(s.api_url)
+                   .base_file_url(s.file_url).rate_limiter(limiter)
+                   .concurrent_updates(ChatOrderedProcessor(256))
+                   .post_init(self._post_init))
+        if s.webhook_url:
+            builder = builder.updater(None)
+        app = builder.build()
+        app.add_handler(TypeHandler(Update, self._on_update))
+        app.add_error_handler(self._on_error)
+        if app.job_queue is not None:
+            app.job_queue.run_repeating(self._on_tick, interval=TICK_SECONDS, first=TICK_SECONDS)
+        self.application = app
+        self.executor = ActionExecutor(app.bot, self.db, self.crypto, self.library,
+                                       s.counselor_chat_id, s.media_root)
+        return app
+
+    async def _post_init(self, app: Application) -> None:
+        me = await app.bot.get_me()
+        self.converter.bot_username = me.username
+        strings = self.engine.registry.current.strings
+        for language in self.settings.languages:
+            commands = [BotCommand(name, strings.get(f"commands.{name}", language)[:256])
+                        for name in COMMANDS]
+            await app.bot.set_my_commands(commands,
+                                          language_code=None if language == "en" else language)
+
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.process(update)
+
+    async def _on_error(self, _update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        log.error("unhandled error", extra={"fields": {"error": type(error).__name__}})
+
+    async def _on_tick(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.tick()
+
+    # -- processing -------------------------------------------------------------------------
+    async def _is_counselor(self, user_id: int) -> bool:
+        cached = self._members.get(user_id)
+        now = time.monotonic()
+        if cached and now - cached[0] < MEMBERSHIP_CACHE_S:
+            return cached[1]
+        assert self.application is not None and self.settings.counselor_chat_id is not None
+        try:
+            member = await self.application.bot.get_chat_member(self.settings.counselor_chat_id,
+                                                                user_id)
+            allowed = member.status in COUNSELOR_STATUSES
+        except Exception:  # noqa: BLE001 - unknown membership means no access
+            allowed = False
+        self._members[user_id] = (now, allowed)
+        return allowed
+
+    async def process(self, update: Update) -> bool:
+        """Handle one update; True when it was processed now (False: duplicate or ignored)."""
+        assert self.executor is not None
+        started = time.perf_counter()
+        event = self.converter.convert(update)
+        kind = type(event).__name__ if event is not None else "Ignored"
+        if isinstance(event, (CounselorButton, CounselorCommand)):
+            if not await self._is_counselor(event.counselor.user_id):
+                if isinstance(event, CounselorButton):
+                    await self.application.bot.answer_callback_query(  # type: ignore[union-attr]
+                        event.callback_query_id, "Only counselors can do this.",
+                        show_alert=True)
+                UPDATES.labels(kind, "not_counselor").inc()
+                return False
+        try:
+            async with self.db.transaction() as session:
+                if not await SqlUpdates(session).claim(update.update_id, time.time()):
+                    UPDATES.labels(kind, "duplicate").inc()
+                    return False
+                if event is None:
+                    UPDATES.labels(kind, "ignored").inc()
+                    return False
+                outcome = await self.engine.handle(event, sql_ports(session, self.crypto))
+        except Exception as err:
+            UPDATES.labels(kind, "error").inc()
+            log.error("update failed", extra={"fields": {"kind": kind,
+                                                         "error": type(err).__name__}})
+            await self._apologise(event)
+            raise
+        await self.executor.run(outcome.actions)
+        elapsed = time.perf_counter() - started
+        HANDLER_SECONDS.observe(elapsed)
+        UPDATES.labels(kind, "ok").inc()
+        fields: dict[str, object] = {"kind": kind, "ms": round(elapsed * 1000, 1)}
+        user = getattr(event, "user", None)
+        if user is not None:
+            fields["user"] = user.key
+        fields.update(outcome.facts)
+        log.info("update", extra={"fields": fields})
+        return True
+
+    async def _apologise(self, event: object) -> None:
+        if not isinstance(event, UserEvent.__args__) or self.executor is None:  # type: ignore
+            return
+        strings = self.engine.registry.current.strings
+        language = (event.user.language_code or "en").split("-")[0]
+        actions = [SendText(event.user.chat_id, strings.get("common.try_again", language))]
+        if isinstance(event, UserButton):
+            from bot.core import AnswerCallback
+
+            actions.insert(0, AnswerCallback(event.callback_query_id))
+        await self.executor.run(actions)
+
+    async def tick(self) -> None:
+        assert self.executor is not None
+        now = time.time()
+        async with self.db.transaction() as session:
+            outcome = await self.engine.handle(Tick(now), sql_ports(session, self.crypto))
+            waiting = await SqlCases(session, self.crypto).waiting_cases()
+        QUEUE_LENGTH.set(len(waiting))
+        OLDEST_WAITING.set(max((now - c.opened_at for c in waiting), default=0))
+        await self.executor.run(outcome.actions)
+
+
+async def open_database(settings: Settings) -> Database:
+    db = Database(settings.database_url)
+    await db.create_schema()
+    return db
+
+
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[1]

@@ -1,0 +1,59 @@
+"""Running the bot: long polling (default) or webhook, with the aiohttp server for health."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from bot.config import Settings
+from bot.logs import setup_logging
+from bot.runtime import BotRuntime, load_data_files, open_database
+
+log = logging.getLogger("bot")
+
+
+async def start_polling(runtime: BotRuntime) -> None:
+    app = runtime.build_application()
+    await app.initialize()
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=20, drop_pending_updates=False,
+                                    allowed_updates=["message", "edited_message",
+                                                     "callback_query", "my_chat_member"])
+
+
+async def stop_application(runtime: BotRuntime) -> None:
+    app = runtime.application
+    if app is None:
+        return
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+
+
+async def wait_for_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except NotImplementedError:  # pragma: no cover
+            pass
+    await stop.wait()
+
+
+async def run_bot(settings: Settings) -> None:
+    setup_logging(settings.log_format, settings.log_level)
+    data = load_data_files(settings)
+    db = await open_database(settings)
+    runtime = BotRuntime(settings, data, db)
+    await start_polling(runtime)
+    log.info("bot running (long polling)")
+    try:
+        await wait_for_signal()
+    finally:
+        await stop_application(runtime)
+        await db.close()
