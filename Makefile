@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test install install-dev lint bench validate clean
+.PHONY: demo test test-postgres install install-dev lint bench validate clean
 
 $(VENV)/.base:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ demo: install
 
 test: install-dev
 	$(PY) -m pytest -q
+
+# The database-backed tests again on PostgreSQL (127.0.0.1:5432, a fresh database per run).
+PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/testimony_test
+test-postgres: install-dev
+	psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS testimony_test" -c "CREATE DATABASE testimony_test"
+	TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest -q tests/store tests/e2e
 
 validate: install
 	$(PY) -m bot validate
