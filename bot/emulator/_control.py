@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -260,6 +261,21 @@ class ControlApi:
             return _fail("no such file", 404)
         if stored.content is None:
             raise web.HTTPFound(stored.url or "/")
-        return web.Response(body=stored.content,
-                            content_type=stored.mime_type or "application/octet-stream",
-                            headers={"Cache-Control": "max-age=3600"})
+        return _ranged(request, stored.content, stored.mime_type or "application/octet-stream")
+
+
+def _ranged(request: web.Request, content: bytes, mime_type: str) -> web.Response:
+    """Serve bytes honouring a single `Range: bytes=a-b` header, so <video> can seek."""
+    headers = {"Accept-Ranges": "bytes", "Cache-Control": "max-age=3600"}
+    match = re.fullmatch(r"bytes=(\d*)-(\d*)", request.headers.get("Range", "").strip())
+    if match is None or not any(match.groups()) or not content:
+        return web.Response(body=content, content_type=mime_type, headers=headers)
+    first, last = match.groups()
+    size = len(content)
+    start = int(first) if first else max(0, size - int(last))
+    end = min(int(last), size - 1) if first and last else size - 1
+    if start >= size or start > end:
+        return web.Response(status=416, headers={"Content-Range": f"bytes */{size}"})
+    headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    return web.Response(status=206, body=content[start : end + 1], content_type=mime_type,
+                        headers=headers)

@@ -1,9 +1,11 @@
 """Telegram text rules: parse_mode parsing, length limits and inline keyboard validation.
 
-Counting: Telegram measures text and caption limits on the text *after* entity parsing
-(tags and markup removed), and measures entity offsets in UTF-16 code units. We count the
-length limits in UTF-16 code units too: it is the stricter reading (an emoji outside the
-Basic Multilingual Plane counts 2), so a bot that passes here also passes on Telegram.
+Counting, as Telegram does it: the 4096 (text) and 1024 (caption) limits apply to the text
+*after* entity parsing (tags and markup removed) and count Unicode code points. TDLib, which
+the Bot API server runs on, checks bot messages with `utf8_length(text) > message_text_length_max`
+(`MessageContent.cpp`), i.e. characters, not bytes and not UTF-16 units; surrounding
+whitespace is trimmed before the check. Entity offsets and lengths, however, are in UTF-16
+code units. callback_data is limited to 64 *bytes* of UTF-8.
 """
 
 from __future__ import annotations
@@ -68,24 +70,62 @@ class _TelegramHtml(HTMLParser):
         self.length += utf16_length(data)
 
 
+def _unclosed(text: str, index: int) -> Exception:
+    offset = len(text[:index].encode("utf-8"))
+    return bad_request(
+        f"can't parse entities: Can't find end of the entity starting at byte offset {offset}"
+    )
+
+
 def _parse_markdown_v2(text: str) -> str:
-    """Strip MarkdownV2 markup, rejecting unescaped reserved characters like Telegram."""
+    """Strip MarkdownV2 markup; reject unescaped reserved characters and unclosed entities."""
     plain: list[str] = []
-    index = 0
-    in_link_url = False
-    while index < len(text):
+    opened: dict[str, int] = {}  # marker -> index where it was opened
+    index, length = 0, len(text)
+    while index < length:
         char = text[index]
-        if char == "\\" and index + 1 < len(text):
+        if char == "\\" and index + 1 < length:
             plain.append(text[index + 1])
             index += 2
             continue
-        if in_link_url:
-            in_link_url = char != ")"
-        elif char == "]" and text[index + 1 : index + 2] == "(":
-            in_link_url = True
+        code_marker = "```" if text.startswith("```", index) else "`" if char == "`" else None
+        if code_marker is not None:
+            if code_marker in opened:
+                del opened[code_marker]
+            elif not any(m in opened for m in ("`", "```")):
+                opened[code_marker] = index
+                newline = text.find("\n", index + 3)
+                closing = text.find("```", index + 3)
+                if code_marker == "```" and newline != -1 and (closing == -1 or newline < closing):
+                    index = newline + 1  # skip the optional language name
+                    continue
+            else:
+                plain.append(char)
+                index += 1
+                continue
+            index += len(code_marker)
+            continue
+        if "`" in opened or "```" in opened:
+            plain.append(char)
             index += 1
-        elif char in "*_~|`[":
-            pass
+            continue
+        marker = next((m for m in ("||", "__", "*", "_", "~") if text.startswith(m, index)), None)
+        if marker is not None:
+            if marker in opened:
+                del opened[marker]
+            else:
+                opened[marker] = index
+            index += len(marker)
+            continue
+        if char == "[":
+            opened.setdefault("[", index)
+        elif char == "]" and "[" in opened and text.startswith("(", index + 1):
+            close = text.find(")", index + 2)
+            if close == -1:
+                raise _unclosed(text, index)
+            del opened["["]
+            index = close + 1
+            continue
         elif char == ">" and (index == 0 or text[index - 1] == "\n"):
             pass
         elif char in _MARKDOWN_V2_RESERVED:
@@ -96,6 +136,8 @@ def _parse_markdown_v2(text: str) -> str:
         else:
             plain.append(char)
         index += 1
+    if opened:
+        raise _unclosed(text, min(opened.values()))
     return "".join(plain)
 
 
@@ -128,7 +170,7 @@ def checked_text(text: str | None, parse_mode: str | None) -> tuple[str, list[di
     plain, entities = parse_text(text, parse_mode)
     if not plain.strip():
         raise bad_request("message text is empty")
-    if utf16_length(plain) > MAX_TEXT:
+    if len(plain.strip()) > MAX_TEXT:
         raise bad_request("message is too long")
     return plain, entities
 
@@ -140,7 +182,7 @@ def checked_caption(
     if caption is None or caption == "":
         return None, []
     plain, entities = parse_text(caption, parse_mode)
-    if utf16_length(plain) > MAX_CAPTION:
+    if len(plain.strip()) > MAX_CAPTION:
         raise bad_request("message caption is too long")
     return plain, entities
 

@@ -38,7 +38,7 @@ async def get_updates(core: EmulatorCore, params: Params) -> list[dict[str, Any]
     return await core.hub.get_updates(
         offset=params.int("offset"),
         limit=params.int("limit") or 100,
-        timeout=float(params.int("timeout") or 0),
+        timeout=params.float("timeout") or 0.0,
         allowed_updates=allowed if isinstance(allowed, list) else None,
     )
 

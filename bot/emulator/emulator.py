@@ -95,12 +95,17 @@ class BotApiEmulator:
         self,
         chat_id: int,
         title: str,
-        members: Iterable[tuple[int, str]] | dict[int, str] = (),
+        members: Iterable[int | tuple[int, str] | dict[str, Any]] | dict[int, str] = (),
         is_forum: bool = True,
         bot_status: str = "administrator",
     ) -> ForumGroup:
-        """Create a supergroup; `members` maps user id → creator/administrator/member/left."""
-        statuses = dict(members.items() if isinstance(members, dict) else members)
+        """Create a supergroup (ids look like -100...); the bot is an administrator by default.
+
+        `members`: {user_id: status}, or a list of user ids (status "member"), of
+        (user_id, status) pairs, or of {"user_id", "status"} dicts. Statuses are Telegram's:
+        creator, administrator, member, restricted, left, kicked.
+        """
+        statuses = _member_statuses(members)
         group = ForumGroup(chat_id, title, is_forum, statuses, bot_status)
         self.core.world.add_group(group)
         return group
@@ -158,6 +163,8 @@ class BotApiEmulator:
     ) -> StoredMessage:
         """A group member posts in the group, in topic `thread_id` when given."""
         group = self.core.world.groups[group_id]
+        if group.member_status.get(user_id, "left") in ("left", "kicked"):
+            raise LookupError(f"user {user_id} is not a member of group {group_id}")
         if thread_id is not None and thread_id in group.topics and group.topics[thread_id].deleted:
             raise LookupError(f"topic {thread_id} was deleted")
         content = _people.content_for(self.core, kind, text, caption, file_bytes, None)
@@ -329,3 +336,20 @@ class BotApiEmulator:
             await asyncio.sleep(quiet)
             if self.core.world.cursor == cursor:
                 return
+
+
+def _member_statuses(
+    members: Iterable[int | tuple[int, str] | dict[str, Any]] | dict[int, str],
+) -> dict[int, str]:
+    """Normalise the accepted shapes of a member list to {user_id: status}."""
+    if isinstance(members, dict):
+        return {int(user_id): status for user_id, status in members.items()}
+    statuses: dict[int, str] = {}
+    for member in members:
+        if isinstance(member, int):
+            statuses[member] = "member"
+        elif isinstance(member, dict):
+            statuses[int(member["user_id"])] = str(member.get("status", "member"))
+        else:
+            statuses[int(member[0])] = member[1]
+    return statuses

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bot.emulator import BotApiEmulator, install_demo_page, populate_demo_world
 from bot.emulator._errors import ApiError
-from bot.emulator._formatting import checked_text, utf16_length
+from bot.emulator._formatting import checked_text
 from bot.emulator._updates import UpdateHub
 
 PAGE = Path(__file__).resolve().parents[2] / "bot" / "emulator" / "demo_page"
@@ -56,7 +56,7 @@ def test_page_never_injects_html() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(min_size=0, max_size=4200))
 def test_text_accepted_iff_telegram_would(text: str) -> None:
-    should_pass = bool(text.strip()) and utf16_length(text) <= 4096
+    should_pass = bool(text.strip()) and len(text.strip()) <= 4096
     try:
         plain, entities = checked_text(text, None)
     except ApiError as err:
@@ -89,3 +89,19 @@ def test_bad_html_is_rejected(markup: str) -> None:
     with pytest.raises(ApiError) as caught:
         checked_text(markup, "HTML")
     assert caught.value.description.startswith("Bad Request: can't parse entities")
+
+
+@pytest.mark.parametrize(
+    ("markup", "plain"),
+    [("*bold* `a.b` [link](http://x.y/a_b) end\\.", "bold a.b link end."),
+     ("```python\nprint(1.0)\n```", "print(1.0)\n")],
+)
+def test_markdown_v2_markup_is_stripped(markup: str, plain: str) -> None:
+    assert checked_text(markup, "MarkdownV2")[0] == plain
+
+
+def test_markdown_v2_unclosed_entity() -> None:
+    with pytest.raises(ApiError) as caught:
+        checked_text("ok *open", "MarkdownV2")
+    expected = "Can't find end of the entity starting at byte offset 3"
+    assert caught.value.description.endswith(expected)

@@ -44,7 +44,7 @@ async def test_text_validation_uses_telegram_messages(api: BotApiClient) -> None
     cases = [
         ({"text": ""}, "Bad Request: message text is empty"),
         ({"text": "x" * 4097}, "Bad Request: message is too long"),
-        ({"text": "😀" * 2049}, "Bad Request: message is too long"),  # UTF-16 counting
+        ({"text": "😀" * 4097}, "Bad Request: message is too long"),  # code points
         ({"text": "<div>x</div>", "parse_mode": "HTML"},
          'Bad Request: can\'t parse entities: Unsupported start tag "div"'),
         ({"text": "end.", "parse_mode": "MarkdownV2"},
@@ -55,6 +55,7 @@ async def test_text_validation_uses_telegram_messages(api: BotApiClient) -> None
         status, body = await api.call("sendMessage", chat_id=USER_ID, **params)
         assert (status, body["description"]) == (400, description), params
     assert (await api.call("sendMessage", chat_id=USER_ID, text="x" * 4096))[0] == 200
+    assert (await api.call("sendMessage", chat_id=USER_ID, text="😀" * 4096))[0] == 200
     html_long = "<b>" + "x" * 4096 + "</b>"  # the limit applies after parsing
     status, _ = await api.call("sendMessage", chat_id=USER_ID, text=html_long, parse_mode="HTML")
     assert status == 200
@@ -129,6 +130,10 @@ async def test_video_upload_file_id_resend_url_and_download(api: BotApiClient) -
     async with api.session.get(f"{api.emulator.file_base_url}{api.emulator.token}/{path}") as r:
         assert (await r.read()).startswith(b"\x00\x00\x00\x18ftyp")
     assert [m.kind for m in api.emulator.messages(USER_ID)] == ["video", "video", "video"]
+    files = f"{api.emulator.base_url}/_emulator/files/{file_id}"
+    async with api.session.get(files, headers={"Range": "bytes=4-7"}) as r:
+        assert r.status == 206 and await r.read() == b"ftyp"
+        assert r.headers["Content-Range"] == "bytes 4-7/112"
 
 
 async def test_copy_message_hides_sender_and_forward_is_recorded(

@@ -127,6 +127,8 @@ async def test_forum_topics_lifecycle(api: BotApiClient, emulator: BotApiEmulato
     await api.ok("reopenForumTopic", chat_id=GROUP_ID, message_thread_id=thread)
     member_message = emulator.member_sends(GROUP_ID, COUNSELOR_ID, "mine", thread_id=thread)
     assert member_message.payload["is_topic_message"] is True
+    with pytest.raises(LookupError):
+        emulator.member_sends(GROUP_ID, USER_ID, "not a member", thread_id=thread)
     assert [t.name for t in emulator.topics(GROUP_ID)] == ["Case #1 ✓"]
     await api.ok("deleteForumTopic", chat_id=GROUP_ID, message_thread_id=thread)
     status, body = await api.call("sendMessage", chat_id=GROUP_ID, message_thread_id=thread,
