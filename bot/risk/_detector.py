@@ -81,7 +81,7 @@ class RiskDetector:
                     cues.append(f'{section_name}/{cue.language}: "{match.group(0).strip()}"')
         category = self._choose(scores)
         urgent_marker = scores.get("urgent", 0.0) > 0
-        urgent = urgent_cue or (urgent_marker and category in ("distress", "family"))
+        urgent = category is not None and (urgent_cue or urgent_marker)
         hostile = scores.get("hostile", 0.0) > 0
         return RiskAssessment(
             category=category,

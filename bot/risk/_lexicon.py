@@ -111,7 +111,7 @@ class _Builder:
         folded = fold(expanded)
         for fragment, star in _WORD_FRAGMENT.findall(folded):
             (self.stems if star else self.words).add(fragment)
-        body = _GAP.sub(r" (?:\\S+ ){0,3}", _STEM.sub(r"\\w*", folded))
+        body = _GAP.sub(r" (?:[^ ]+ ){0,3}", _STEM.sub(r"\\w*", folded))
         variants = [body]
         if self.translit:
             latin = "".join(_CYRILLIC_TO_LATIN.get(ch, ch) for ch in body)

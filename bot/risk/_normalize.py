@@ -28,6 +28,10 @@ _CHAR_MAP = str.maketrans(
 )
 _REPEATS = re.compile(r"([^\W\d_])\1+")
 _SPACES = re.compile(r"\s+")
+# Spoken French glues the subject pronoun on: "jveux", "jme", "jsuis" -> "je veux", ...
+_FRENCH_ELISION = re.compile(
+    r"\bj'?(me|te|le|la|les|veux|peux|suis|sais|vais|arrive|crois|dois|fais|pense|comprends)\b"
+)
 
 
 def fold(text: str) -> str:
@@ -42,4 +46,5 @@ def fold(text: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.translate(_CHAR_MAP)
     text = _REPEATS.sub(r"\1", text)
+    text = _FRENCH_ELISION.sub(r"je \1", text)
     return _SPACES.sub(" ", text).strip()
