@@ -10,7 +10,7 @@ from bot.emulator._errors import bad_request
 from bot.emulator._formatting import checked_caption, checked_reply_markup, checked_text
 from bot.emulator._params import Params
 from bot.emulator._registry import api_method
-from bot.emulator._world import MEDIA_KINDS, StoredFile
+from bot.emulator._world import MEDIA_KINDS, StoredFile, StoredMessage
 
 _MEDIA_METHODS = {
     "sendphoto": "photo", "sendvideo": "video", "senddocument": "document",
@@ -137,7 +137,13 @@ async def send_chat_action(core: EmulatorCore, params: Params) -> bool:
     return True
 
 
-def _source_message(core: EmulatorCore, params: Params, verb: str) -> Any:
+def _content_of(source: StoredMessage) -> dict[str, Any]:
+    """The content fields of a message (text or media with caption), without sender or markup."""
+    keep = ("text", "entities", "caption", "caption_entities", "has_media_spoiler", source.kind)
+    return {key: value for key, value in source.payload.items() if key in keep}
+
+
+def _source_message(core: EmulatorCore, params: Params, verb: str) -> StoredMessage:
     source_chat = core.known_chat(params.chat_id("from_chat_id"))
     message = core.world.find_message(source_chat, params.int("message_id", required=True) or 0)
     if message is None:
@@ -154,11 +160,7 @@ async def copy_message(core: EmulatorCore, params: Params) -> dict[str, int]:
     """copyMessage: the content without its sender, optionally with a new caption."""
     source = _source_message(core, params, "copy")
     chat, thread = _target(core, params)
-    content: dict[str, Any] = {
-        key: value for key, value in source.payload.items()
-        if key in ("text", "entities", "caption", "caption_entities", "has_media_spoiler")
-        or key == source.kind
-    }
+    content = _content_of(source)
     if "caption" in params.values and source.kind in MEDIA_KINDS:
         caption, entities = checked_caption(params.str("caption"), params.str("parse_mode"))
         content.pop("caption", None)
@@ -180,12 +182,32 @@ async def forward_message(core: EmulatorCore, params: Params) -> dict[str, Any]:
     origin: dict[str, Any] = {"type": "user", "date": source.payload["date"]}
     if "from" in source.payload:
         origin["sender_user"] = source.payload["from"]
-    content: dict[str, Any] = {
-        key: value for key, value in source.payload.items()
-        if key in ("text", "entities", "caption", "caption_entities") or key == source.kind
-    }
+    content = _content_of(source)
     content["forward_origin"] = origin
     return core.post_as_bot(chat, content, thread).payload
+
+
+_NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly the "
+    "same as a current content and reply markup of the message"
+)
+
+
+def _apply_edit(
+    core: EmulatorCore, message: StoredMessage, fields: dict[str, Any], params: Params
+) -> dict[str, Any]:
+    """Replace `fields` and the keyboard (empty values remove); refuse a no-op like Telegram."""
+    wanted = {**fields, "reply_markup": _markup(params).get("reply_markup")}
+    if all((message.payload.get(key) or None) == (value or None) for key, value in wanted.items()):
+        raise bad_request(_NOT_MODIFIED)
+    for key, value in wanted.items():
+        if value:
+            message.payload[key] = value
+        else:
+            message.payload.pop(key, None)
+    message.payload["edit_date"] = int(time.time())
+    core.world.touch(message)
+    return message.payload
 
 
 @api_method("editMessageText")
@@ -197,45 +219,20 @@ async def edit_message_text(core: EmulatorCore, params: Params) -> dict[str, Any
     message = core.message_to_edit(params.chat_id(), params.int("message_id"))
     if message.kind != "text":
         raise bad_request("there is no text in the message to edit")
-    markup = _markup(params)
-    if (
-        message.payload.get("text") == text
-        and message.payload.get("entities", []) == entities
-        and message.payload.get("reply_markup") == markup.get("reply_markup")
-    ):
-        raise bad_request(
-            "message is not modified: specified new message content and reply markup are "
-            "exactly the same as a current content and reply markup of the message"
-        )
-    message.payload["text"] = text
-    message.payload.pop("entities", None)
-    if entities:
-        message.payload["entities"] = entities
-    message.payload.pop("reply_markup", None)
-    message.payload.update(markup)
-    return _edited(core, message)
+    return _apply_edit(core, message, {"text": text, "entities": entities}, params)
 
 
 @api_method("editMessageCaption")
 async def edit_message_caption(core: EmulatorCore, params: Params) -> dict[str, Any] | bool:
     """editMessageCaption."""
-    caption, _ = checked_caption(params.str("caption"), params.str("parse_mode"))
+    caption, entities = checked_caption(params.str("caption"), params.str("parse_mode"))
     if "inline_message_id" in params:
         return True
     message = core.message_to_edit(params.chat_id(), params.int("message_id"))
     if message.kind not in MEDIA_KINDS:
         raise bad_request("there is no caption in the message to edit")
-    markup = _markup(params)
-    if message.caption == caption and message.payload.get("reply_markup") == markup.get(
-        "reply_markup"
-    ):
-        raise bad_request("message is not modified")
-    message.payload.pop("caption", None)
-    if caption is not None:
-        message.payload["caption"] = caption
-    message.payload.pop("reply_markup", None)
-    message.payload.update(markup)
-    return _edited(core, message)
+    fields = {"caption": caption, "caption_entities": entities}
+    return _apply_edit(core, message, fields, params)
 
 
 @api_method("editMessageReplyMarkup")
@@ -243,24 +240,10 @@ async def edit_message_reply_markup(
     core: EmulatorCore, params: Params
 ) -> dict[str, Any] | bool:
     """editMessageReplyMarkup: 'message is not modified' when the keyboard is identical."""
-    markup = _markup(params)
     if "inline_message_id" in params:
         return True
     message = core.message_to_edit(params.chat_id(), params.int("message_id"))
-    if message.payload.get("reply_markup") == markup.get("reply_markup"):
-        raise bad_request(
-            "message is not modified: specified new message content and reply markup are "
-            "exactly the same as a current content and reply markup of the message"
-        )
-    message.payload.pop("reply_markup", None)
-    message.payload.update(markup)
-    return _edited(core, message)
-
-
-def _edited(core: EmulatorCore, message: Any) -> dict[str, Any]:
-    message.payload["edit_date"] = int(time.time())
-    core.world.touch(message)
-    return message.payload
+    return _apply_edit(core, message, {}, params)
 
 
 @api_method("deleteMessage")

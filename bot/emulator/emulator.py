@@ -33,10 +33,16 @@ class BotApiEmulator:
         self.base_url: str | None = None
 
     # ---- serving -------------------------------------------------------------
-    def install(self, app: web.Application) -> None:
-        """Add the Bot API, file and /_emulator control routes to an existing aiohttp app."""
+    def install(self, app: web.Application, base_url: str | None = None) -> None:
+        """Add the Bot API, file and /_emulator control routes to an existing aiohttp app.
+
+        `base_url` is that app's root (e.g. "http://127.0.0.1:8080"), so that
+        `bot_base_url` / `file_base_url` can be handed to PTB.
+        """
         from bot.emulator._control import ControlApi
 
+        if base_url is not None:
+            self.base_url = base_url.rstrip("/")
         BotApiHandlers(self.core).add_routes(app)
         ControlApi(self).add_routes(app)
         app.on_cleanup.append(lambda _app: self.core.hub.close())
