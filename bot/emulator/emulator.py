@@ -10,6 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.emulator import _people
+from bot.emulator._control import ControlApi
 from bot.emulator._core import CallbackQueryRecord, EmulatorCore
 from bot.emulator._http import BotApiHandlers
 from bot.emulator._traffic import Fault, FaultKind, RecordedCall
@@ -39,8 +40,6 @@ class BotApiEmulator:
         `base_url` is that app's root (e.g. "http://127.0.0.1:8080"), so that
         `bot_base_url` / `file_base_url` can be handed to PTB.
         """
-        from bot.emulator._control import ControlApi
-
         if base_url is not None:
             self.base_url = base_url.rstrip("/")
         BotApiHandlers(self.core).add_routes(app)
