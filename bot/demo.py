@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, install_demo_page, populate_demo_world
 from bot.logs import setup_logging
 from bot.runtime import BotRuntime, load_data_files, open_database
+from bot.web import install_health_routes
 from bot.server import start_polling, stop_application, wait_for_signal
 
 log = logging.getLogger("bot.demo")
@@ -24,6 +25,8 @@ async def start_demo(settings: Settings, port: int | None = None
     app = web.Application(client_max_size=64 * 1024 * 1024)
     emulator.install(app)
     install_demo_page(app, emulator)
+    holder: dict[str, BotRuntime] = {}
+    install_health_routes(app, lambda: holder["runtime"].db if "runtime" in holder else None)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     host = settings.admin_host
@@ -44,6 +47,7 @@ async def start_demo(settings: Settings, port: int | None = None
     db = await open_database(demo_settings)
     runtime = BotRuntime(demo_settings, data, db)
     await start_polling(runtime)
+    holder["runtime"] = runtime
     return runtime, emulator, runner, root
 
 

@@ -6,9 +6,12 @@ import asyncio
 import logging
 import signal
 
+from aiohttp import web
+
 from bot.config import Settings
 from bot.logs import setup_logging
 from bot.runtime import BotRuntime, load_data_files, open_database
+from bot.web import install_health_routes
 
 log = logging.getLogger("bot")
 
@@ -45,15 +48,27 @@ async def wait_for_signal() -> None:
     await stop.wait()
 
 
+async def serve_web(runtime: BotRuntime, host: str, port: int) -> web.AppRunner:
+    """The bot's own web server: /healthz, /readyz, /metrics."""
+    app = web.Application()
+    install_health_routes(app, lambda: runtime.db if runtime.application else None)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
+
+
 async def run_bot(settings: Settings) -> None:
     setup_logging(settings.log_format, settings.log_level)
     data = load_data_files(settings)
     db = await open_database(settings)
     runtime = BotRuntime(settings, data, db)
+    web_runner = await serve_web(runtime, settings.admin_host, settings.admin_port)
     await start_polling(runtime)
-    log.info("bot running (long polling)")
+    log.info("bot running (long polling)", extra={"fields": {"port": settings.admin_port}})
     try:
         await wait_for_signal()
     finally:
         await stop_application(runtime)
+        await web_runner.cleanup()
         await db.close()
