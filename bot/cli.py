@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("text", nargs="?", help="the question; without it, one per stdin line")
     ask.add_argument("--lang", default=None, help="the user's language as a prior")
     ask.add_argument("--json", action="store_true", help="print JSON (the default)")
+    gaps = sub.add_parser("gaps", help="content-gap report: questions no clip answered well")
+    gaps.add_argument("--limit", type=int, default=50)
     graph = sub.add_parser("graph", help="draw a flow as SVG")
     graph.add_argument("flow", help="flow name, e.g. welcome")
     graph.add_argument("-o", "--output", default=None, help="file (default FLOW.svg)")
@@ -48,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             path = write_flow_svg(settings, args.flow, args.output)
             print(path)
             return 0
+        if args.command == "gaps":
+            return asyncio.run(_gaps(settings, args.limit))
         if args.command == "run":
             require_for_run(settings)
             from bot.server import run_bot
@@ -122,6 +126,25 @@ def _ask(settings, text: str | None, lang: str | None) -> int:  # type: ignore[n
     for line in sys.stdin:
         line = line.rstrip("\n")
         print(json.dumps(answer(line), ensure_ascii=False), flush=True)
+    return 0
+
+
+async def _gaps(settings, limit: int) -> int:  # type: ignore[no-untyped-def]
+    from bot.store import Database
+    from bot.store.retention import content_gaps
+
+    db = Database(settings.database_url)
+    try:
+        await db.create_schema()
+        async with db.transaction() as session:
+            rows = await content_gaps(session, limit)
+    finally:
+        await db.close()
+    print(f"{'lang':5} {'count':>6}  question pattern (normalised, no identifiers)")
+    for language, pattern, count in rows:
+        print(f"{language:5} {count:>6}  {pattern}")
+    if not rows:
+        print("no unmatched questions recorded")
     return 0
 
 

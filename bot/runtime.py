@@ -20,6 +20,7 @@ from bot.library import ContentLibrary
 from bot.metrics import HANDLER_SECONDS, OLDEST_WAITING, QUEUE_LENGTH, UPDATES
 from bot.risk import load_risk_detector
 from bot.store import Database, SqlCases, SqlUpdates, sql_ports
+from bot.store.retention import purge_expired
 from bot.telegram_adapter.convert import UpdateConverter
 from bot.telegram_adapter.executor import ActionExecutor
 from bot.telegram_adapter.processor import ChatOrderedProcessor
@@ -27,6 +28,7 @@ from bot.telegram_adapter.rate_limiter import ChatAwareRateLimiter
 
 log = logging.getLogger("bot.updates")
 TICK_SECONDS = 15.0
+PURGE_EVERY_S = 3600.0
 COUNSELOR_STATUSES = ("creator", "administrator", "member")
 MEMBERSHIP_CACHE_S = 120.0
 COMMANDS = ("start", "help", "topics", "talk", "language", "delete", "stop")
@@ -69,6 +71,7 @@ class BotRuntime:
         self.application: Application | None = None
         self.executor: ActionExecutor | None = None
         self._members: dict[int, tuple[float, bool]] = {}
+        self._last_purge = 0.0
 
     # -- PTB application -------------------------------------------------------------------
     def build_application(self) -> Application:
@@ -191,6 +194,12 @@ class BotRuntime:
         async with self.db.transaction() as session:
             outcome = await self.engine.handle(Tick(now), sql_ports(session, self.crypto))
             waiting = await SqlCases(session, self.crypto).waiting_cases()
+            if now - self._last_purge >= PURGE_EVERY_S:
+                self._last_purge = now
+                purged = await purge_expired(session, now,
+                                             self.settings.transcript_retention_days,
+                                             self.settings.user_retention_days)
+                log.info("retention", extra={"fields": vars(purged)})
         QUEUE_LENGTH.set(len(waiting))
         OLDEST_WAITING.set(max((now - c.opened_at for c in waiting), default=0))
         await self.executor.run(outcome.actions)

@@ -74,3 +74,34 @@ async def test_erase_leaves_nothing_linked_to_the_user(db: Database) -> None:
         for table in ("users", "cases", "case_messages"):
             rows = (await s.execute(text(f"SELECT * FROM {table}"))).all()
             assert rows == [], table
+
+
+async def test_retention_purges_old_transcripts_users_and_samples(db: Database) -> None:
+    from bot.store import SqlAnalytics
+    from bot.store.retention import content_gaps, purge_expired
+
+    day = 86400.0
+    now = 1_900_000_000.0  # 2030: the unmatched sample below is written today
+    async with db.transaction() as s:
+        ports = sql_ports(s, CRYPTO)
+        old = UserState(key="old", chat_id=1, last_seen=now - 200 * day)
+        fresh = UserState(key="fresh", chat_id=2, last_seen=now - day)
+        await ports.users.save(old)
+        await ports.users.save(fresh)
+        closed = await ports.cases.open(user_key="fresh", chat_id=2, reason="request",
+                                        urgent=False, language="en", now=now - 40 * day)
+        await ports.cases.append_transcript(closed.id, "user", "old words", now - 40 * day)
+        await ports.cases.close(closed.id, "resolved", now - 31 * day)
+        open_case = await ports.cases.open(user_key="fresh", chat_id=2, reason="request",
+                                           urgent=False, language="en", now=now - 40 * day)
+        await ports.cases.append_transcript(open_case.id, "user", "still open", now - 40 * day)
+        await SqlAnalytics(s).unmatched("en", "some pattern")
+    async with db.transaction() as s:
+        counts = await purge_expired(s, now, transcript_days=30, user_days=180)
+        gaps = await content_gaps(s)
+    assert counts.transcripts == 1 and counts.users == 1
+    assert gaps == []  # written today, more than 90 days before `now`
+    async with db.transaction() as s:
+        remaining = (await s.execute(text("SELECT count(*) FROM case_messages"))).scalar_one()
+        users = (await s.execute(text("SELECT key FROM users"))).scalars().all()
+    assert remaining == 1 and users == ["fresh"]
