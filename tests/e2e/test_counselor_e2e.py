@@ -54,3 +54,74 @@ async def test_urgent_message_opens_an_urgent_case_at_once(stack: Stack) -> None
     assert any("Help" in t or "help" in t or "مساعدة" in t or "1564" in t for t in texts)
     topics = await emu.wait_for(lambda: emu.topics(group))
     assert "URGENT" in topics[0].name
+
+
+async def _open_taken_case(stack: Stack) -> tuple[int, int]:
+    emu, group = stack.emu, stack.group_id
+    user = stack.user(0)
+    await user.send("/start", expect=3)
+    await user.send("/talk", expect=2)
+    await user.press("Yes, connect me")
+    topic = (await emu.wait_for(lambda: emu.topics(group)))[0]
+    await emu.wait_for_bot_messages(group, 1, thread_id=topic.thread_id, after=0)
+    emu.member_presses(group, stack.counselor_ids[0], label="✋ Take case",
+                       thread_id=topic.thread_id)
+    await emu.wait_for(lambda: [m for m in emu.bot_messages(user.user_id)
+                                if "counselor is here" in (m.text or "").lower()])
+    return user.user_id, topic.thread_id
+
+
+async def test_blocked_user_is_reported_in_the_topic(stack: Stack) -> None:
+    emu, group = stack.emu, stack.group_id
+    user_id, thread = await _open_taken_case(stack)
+    emu.block(user_id)
+    emu.member_sends(group, stack.counselor_ids[0], "are you still there?", thread_id=thread)
+    notice = await emu.wait_for(lambda: [m for m in emu.bot_messages(group, thread)
+                                         if "blocked the bot" in (m.text or "")])
+    assert notice
+    emu.member_sends(group, stack.counselor_ids[0], "hello?", thread_id=thread)
+    await emu.wait_for(lambda: len([m for m in emu.bot_messages(group, thread)
+                                    if "blocked" in (m.text or "")]) >= 2)
+    assert len(emu.calls_to("copyMessage")) >= 1
+
+
+async def test_a_user_flooding_while_waiting_is_slowed_not_relayed_fifty_times(
+    stack: Stack,
+) -> None:
+    emu, group = stack.emu, stack.group_id
+    user = stack.user(0)
+    await user.send("/start", expect=3)
+    await user.send("/talk", expect=2)
+    await user.press("Yes, connect me")
+    topic = (await emu.wait_for(lambda: emu.topics(group)))[0]
+    for n in range(50):
+        emu.user_sends(user.user_id, f"hello {n}")
+    await emu.sleep_until_idle(0.5, 20)
+    relayed = [m for m in emu.bot_messages(group, topic.thread_id)
+               if (m.text or "").startswith("hello")]
+    notices = [m for m in emu.bot_messages(user.user_id) if "very fast" in (m.text or "")]
+    assert 1 <= len(relayed) <= 10
+    assert len(notices) == 1
+
+
+async def test_non_counselor_cannot_take_a_case(stack: Stack) -> None:
+    emu, group = stack.emu, stack.group_id
+    outsider = 3003
+    emu.add_user(outsider, "Curious")
+    emu.core.world.groups[group].member_status[outsider] = "left"
+    user = stack.user(0)
+    await user.send("/start", expect=3)
+    await user.send("/talk", expect=2)
+    await user.press("Yes, connect me")
+    topic = (await emu.wait_for(lambda: emu.topics(group)))[0]
+    await emu.wait_for_bot_messages(group, 1, thread_id=topic.thread_id, after=0)
+    query = emu.member_presses(group, outsider, label="✋ Take case", thread_id=topic.thread_id)
+    record = await emu.wait_for(lambda: (r := emu.callback_answer(query)) and r.answered and r)
+    assert "Only counselors" in str(record.answer.get("text"))
+
+
+async def test_counselor_chat_in_a_topic_without_case_stays_silent(stack: Stack) -> None:
+    emu, group = stack.emu, stack.group_id
+    emu.member_sends(group, stack.counselor_ids[0], "coffee anyone?")
+    await emu.sleep_until_idle(0.4, 5)
+    assert emu.bot_messages(group) == []
