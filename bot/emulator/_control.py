@@ -58,7 +58,8 @@ class ControlApi:
             ("POST", "/faults", self.add_fault), ("DELETE", "/faults", self.clear_faults),
             ("POST", "/latency", self.latency), ("POST", "/flood", self.flood),
             ("POST", "/block", self.block), ("POST", "/reset", self.reset),
-            ("GET", "/files/{file_id}", self.file),
+            ("GET", "/files/{file_id}", self.file), ("GET", "/chats", self.chats),
+            ("GET", "/answers", self.answers),
         ]
         for method, path, handler in routes:
             app.router.add_route(method, PREFIX + path, self._guarded(handler))
@@ -89,6 +90,28 @@ class ControlApi:
                 for g in world.groups.values()
             ],
             "pending_updates": len(self.emulator.core.hub.pending),
+        })
+
+    async def chats(self, request: web.Request) -> web.Response:
+        """Every chat with messages: id, type, title, live message count, last change cursor."""
+        listing = []
+        for chat_id, messages in self.world.chats.items():
+            chat = self.world.chat_json(chat_id)
+            live = [m for m in messages.values() if not m.deleted]
+            listing.append({
+                "id": chat_id, "type": chat["type"],
+                "title": chat.get("title") or chat.get("first_name"),
+                "messages": len(live),
+                "cursor": max((m.cursor for m in messages.values()), default=0),
+            })
+        return _ok(listing)
+
+    async def answers(self, request: web.Request) -> web.Response:
+        """How the bot answered callback queries and inline queries."""
+        core = self.emulator.core
+        return _ok({
+            "callback_queries": [vars(record) for record in core.callback_queries.values()],
+            "inline_queries": core.inline_answers,
         })
 
     async def upsert_user(self, request: web.Request) -> web.Response:

@@ -39,7 +39,7 @@ class Webhook:
     last_error_date: int | None = None
     last_error_message: str | None = None
     delivered: int = 0
-    attempts: list[float] = field(default_factory=list)
+    attempts: deque[float] = field(default_factory=lambda: deque(maxlen=1000))
 
 
 class UpdateHub:

@@ -193,6 +193,10 @@ async def test_control_api_mirrors_the_driver(api: BotApiClient, emulator: BotAp
     await asyncio.sleep(0.05)
     pressed = await api.control("POST", "/press", user_id=USER_ID, label="Go")
     assert pressed["callback_query_id"] in emulator.core.callback_queries
+    answers = await api.control("GET", "/answers")
+    assert answers["callback_queries"][0]["data"] == "go"
+    [chat] = await api.control("GET", "/chats")
+    assert (chat["id"], chat["type"], chat["messages"]) == (USER_ID, "private", 2)
     await api.control("POST", "/send", user_id=USER_ID, text="more")
     assert [m["text"] for m in (await waiting)["messages"]] == ["more"]
     await api.control("POST", "/faults", method="getMe", kind="error", status=503)
