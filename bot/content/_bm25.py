@@ -3,51 +3,62 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 
 # A document is a list of fields; a field is (its terms, its weight).
 Field = tuple[Sequence[str], float]
 
 
+def weigh(fields: Iterable[Field]) -> tuple[Counter[str], float]:
+    """Weighted term counts and weighted length of a document made of ``fields``."""
+    counts: Counter[str] = Counter()
+    length = 0.0
+    for terms, weight in fields:
+        if weight == 1.0:
+            counts.update(terms)
+        else:
+            for term, count in Counter(terms).items():
+                counts[term] += weight * count
+        length += weight * len(terms)
+    return counts, length
+
+
 class BM25Index:
     """Weighted-field BM25 over documents numbered 0..N-1; scores are normalised to ~[0, 1].
 
-    Each posting stores its final impact idf * tf' * (k1 + 1) / (tf' + K), so a query costs one
-    dictionary update per posting of its terms and nothing per document of the corpus.
+    Each posting stores its final impact idf * tf' / (tf' + K) (BM25 divided by k1 + 1), and
+    postings are sorted by impact, so a query reads at most ``max_postings`` of each term: the
+    best ones. It costs one dictionary update per posting read and nothing per document.
     """
 
-    def __init__(self, documents: Iterable[Sequence[Field]], *, k1: float = 1.2,
-                 b: float = 0.75) -> None:
-        weighted: list[dict[str, float]] = []
+    def __init__(self, documents: Iterable[tuple[Mapping[str, float], float]], *,
+                 k1: float = 1.2, b: float = 0.75, max_postings: int = 256) -> None:
+        """``documents``: (weighted term counts, weighted length) pairs, see ``weigh``."""
+        by_term: dict[str, list[tuple[int, float]]] = {}
         lengths: list[float] = []
-        for fields in documents:
-            counts: dict[str, float] = {}
-            length = 0.0
-            for terms, weight in fields:
-                for term in terms:
-                    counts[term] = counts.get(term, 0.0) + weight
-                length += weight * len(terms)
-            weighted.append(counts)
+        for doc, (counts, length) in enumerate(documents):
             lengths.append(length)
-        self.size = len(weighted)
-        average = (sum(lengths) / self.size) if self.size else 1.0
-        document_frequency: dict[str, int] = {}
-        for counts in weighted:
-            for term in counts:
-                document_frequency[term] = document_frequency.get(term, 0) + 1
-        self._idf = {term: self._idf_of(df) for term, df in document_frequency.items()}
-        self.unknown_idf = self._idf_of(1)
-        postings: dict[str, tuple[list[int], list[float]]] = {}
-        for doc, (counts, length) in enumerate(zip(weighted, lengths, strict=True)):
-            norm = k1 * (1.0 - b + b * length / average) if average else k1
             for term, tf in counts.items():
-                impact = self._idf[term] * tf * (k1 + 1.0) / (tf + norm) / (k1 + 1.0)
-                entry = postings.get(term)
-                if entry is None:
-                    entry = postings[term] = ([], [])
-                entry[0].append(doc)
-                entry[1].append(impact)
-        self._postings = postings
+                postings_of = by_term.get(term)
+                if postings_of is None:
+                    by_term[term] = [(doc, tf)]
+                else:
+                    postings_of.append((doc, tf))
+        self.size = len(lengths)
+        self.max_postings = max_postings
+        average = (sum(lengths) / self.size) if self.size else 1.0
+        norms = [k1 * (1.0 - b + b * length / average) if average else k1
+                 for length in lengths]
+        self._idf: dict[str, float] = {}
+        self._postings: dict[str, tuple[list[int], list[float]]] = {}
+        for term, entries in by_term.items():
+            idf = self._idf[term] = self._idf_of(len(entries))
+            if len(entries) > max_postings:  # keep the best postings first
+                entries.sort(key=lambda entry: -entry[1] / (entry[1] + norms[entry[0]]))
+            self._postings[term] = ([doc for doc, _ in entries],
+                                    [idf * tf / (tf + norms[doc]) for doc, tf in entries])
+        self.unknown_idf = self._idf_of(1)
 
     def _idf_of(self, df: int) -> float:
         return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
@@ -79,6 +90,7 @@ class BM25Index:
             if entry is None:
                 continue
             factor = weight * scale
-            for doc, impact in zip(entry[0], entry[1], strict=True):
+            cap = self.max_postings
+            for doc, impact in zip(entry[0][:cap], entry[1][:cap], strict=True):
                 accumulator[doc] = get(doc, 0.0) + factor * impact
         return accumulator

@@ -51,11 +51,17 @@ class FuzzyVocabulary:
             return self._cache[term]
         limit = 1 if len(term) < 9 else 2
         shared: dict[str, int] = {}
-        for gram in _grams(term):
+        grams = _grams(term)
+        for gram in grams:
             for candidate in self._by_gram.get(gram, ()):
                 shared[candidate] = shared.get(candidate, 0) + 1
+        # q-gram lemma: k edits destroy at most 3k of the padded trigrams
+        needed = len(grams) - 3 * limit
+        plausible = [(count, candidate) for candidate, count in shared.items()
+                     if count >= needed and abs(len(candidate) - len(term)) <= limit]
+        plausible.sort(reverse=True)
         best: tuple[int, int, str] | None = None
-        for candidate, count in sorted(shared.items(), key=lambda item: -item[1])[:40]:
+        for count, candidate in plausible[:12]:
             distance = edit_distance(term, candidate, limit)
             if distance <= limit:
                 key = (distance, -count, candidate)

@@ -11,10 +11,9 @@ import snowballstemmer
 from bot.content._stopwords import STOPWORDS
 
 # Zero-width characters, bidi marks/embeddings/isolates, BOM, soft hyphen.
-_INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x061C, 0xFEFF, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
-     *range(0x2060, 0x2070)]
-)
+_INVISIBLE = re.compile("[\u00ad\u061c\ufeff\u200b-\u200f\u202a-\u202e\u2060-\u206f]")
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+_MAYBE_IDENTIFIER = re.compile(r"[@\d]|https?:|www\.|\w\.[a-z]{2,4}\b")
 _WORD = re.compile(r"[^\W\d_]+")
 _IDENTIFIERS = re.compile(
     r"(?:https?://|www\.)\S+"                      # URLs
@@ -38,7 +37,7 @@ _STEM_CACHE_LIMIT = 200_000
 
 def clean(text: str) -> str:
     """NFKC-normalise and drop invisible characters (zero-width, bidi marks, BOM)."""
-    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def strip_accents(word: str) -> str:
@@ -49,7 +48,7 @@ def strip_accents(word: str) -> str:
 
 def strip_identifiers(text: str) -> str:
     """Replace URLs, e-mails, @names, phone numbers and numbers with spaces."""
-    return _IDENTIFIERS.sub(" ", text)
+    return _IDENTIFIERS.sub(" ", text) if _MAYBE_IDENTIFIER.search(text) else text
 
 
 def normalise(text: str, language: str) -> str:
@@ -58,7 +57,8 @@ def normalise(text: str, language: str) -> str:
     if language == "tr":
         text = text.replace("I", "ı").replace("İ", "i")
     text = text.casefold()
-    text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
+    if language == "ar" or _ARABIC_LETTER.search(text):
+        text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
     if language == "ru":
         text = text.replace("ё", "е")
     elif language == "fr":
@@ -130,8 +130,9 @@ class Analyzer:
 
     def terms(self, text: str) -> list[str]:
         """Stems of the content words of ``text``, in order."""
-        stop = self.stopwords
-        return [self.stem(w) for w in words(text, self.language) if w not in stop and len(w) > 1]
+        stop, cache, stem = self.stopwords, self._cache, self.stem
+        return [cache.get(w) or stem(w) for w in words(text, self.language)
+                if w not in stop and len(w) > 1]
 
 
 _ANALYZERS: dict[str, Analyzer] = {}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import heapq
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
-from bot.content._bm25 import BM25Index
+from bot.content._bm25 import BM25Index, weigh
 from bot.content._fuzzy import FuzzyVocabulary
 from bot.content._text import Analyzer, analyzer, words
 from bot.content._translit import (
@@ -19,6 +22,7 @@ from bot.content._translit import (
 from bot.content.schema import Clip, ContentIndex
 
 _PATTERN_TOKENS = 8
+_SHORTLIST = 40  # clips re-ranked with topic scores after the lexical stage
 
 
 @dataclass(frozen=True)
@@ -99,13 +103,14 @@ class _LanguageIndex:
         return found
 
     def query(self, text: str, fuzzy_weight: float) -> tuple[Query, float]:
-        """(term, weight) pairs of ``text`` and the share of its idf mass that is indexed."""
+        """(term, weight) pairs of ``text`` and the share of its idf mass that is indexed;
+        unknown terms are replaced by a close known term (``fuzzy_weight`` 0: not at all)."""
         weights: dict[str, float] = {}
         known = total = 0.0
         romanised = self._romanised_terms(text)
         pairs = romanised if romanised else [(t, 1.0) for t in self.analyzer.terms(text)]
         for term, weight in pairs:
-            if term not in self.clips:
+            if fuzzy_weight and term not in self.clips:
                 near = self.fuzzy.nearest(term)
                 if near is not None:
                     term, weight = near, weight * fuzzy_weight
@@ -147,43 +152,55 @@ def _build_language(index: ContentIndex, clips: Sequence[Clip], language: str,
         topic_id: terms(f"{topic.title_in(language)} {topic.description_in(language)}")
         for topic_id, topic in index.topics.items()
     }
-    clip_docs = []
-    question_docs: list[list[tuple[list[str], float]]] = []
+    clip_docs: list[tuple[Counter[str], float]] = []
+    question_docs: list[tuple[Counter[str], float]] = []
     question_owner: list[int] = []
-    topic_text: dict[str, list[tuple[list[str], float]]] = {
-        topic_id: [(terms(index.topics[topic_id].title_in(language)), 3.0),
-                   (terms(index.topics[topic_id].description_in(language)), 2.0)]
-        for topic_id in index.topics
+    topic_docs = {
+        topic_id: weigh([(terms(topic.title_in(language)), 3.0),
+                         (terms(topic.description_in(language)), 2.0)])
+        for topic_id, topic in index.topics.items()
     }
     for number, clip in enumerate(clips):
-        title = terms(clip.title.get(language, ""))
-        summary = terms(clip.summary.get(language, ""))
-        transcript = terms(clip.transcript.get(language, ""))
-        asked = clip.example_questions.get(language, [])
-        question_terms = [terms(question) for question in asked]
-        labels = [t for topic_id in clip.topics for t in topic_terms.get(topic_id, [])]
-        clip_docs.append([
-            (title, tuning.title_field), (summary, tuning.summary_field),
-            (transcript, tuning.transcript_field),
+        question_terms = [terms(q) for q in clip.example_questions.get(language, [])]
+        text_fields = [
+            (terms(clip.title.get(language, "")), tuning.title_field),
+            (terms(clip.summary.get(language, "")), tuning.summary_field),
+            (terms(clip.transcript.get(language, "")), tuning.transcript_field),
             ([t for q in question_terms for t in q], tuning.question_field),
-            (labels, tuning.topic_field),
-        ])
+        ]
+        text_counts, text_length = weigh(text_fields)
+        labels = [t for topic_id in clip.topics for t in topic_terms.get(topic_id, [])]
+        clip_counts = text_counts.copy()
+        for term in labels:
+            clip_counts[term] += tuning.topic_field
+        clip_docs.append((clip_counts, text_length + tuning.topic_field * len(labels)))
         for question in question_terms:
-            question_docs.append([(question, 1.0)])
+            question_docs.append((Counter(question), float(len(question))))
             question_owner.append(number)
         for rank, topic_id in enumerate(clip.topics):
             share = 1.0 if rank == 0 else 0.5
-            topic_text[topic_id].extend(
-                [(title + summary, share), (transcript, share * 0.5),
-                 ([t for q in question_terms for t in q], share)])
+            topic_counts, topic_length = topic_docs[topic_id]
+            for term, count in text_counts.items():
+                topic_counts[term] += share * count
+            topic_docs[topic_id] = (topic_counts, topic_length + share * text_length)
     return _LanguageIndex(
         skeletons=_skeleton_map(clips, language) if language == "ar" else {},
         analyzer=lang_analyzer,
         clips=BM25Index(clip_docs),
         questions=BM25Index(question_docs, b=0.3),
         question_owner=question_owner,
-        topics=BM25Index([topic_text[t] for t in index.topics], b=0.3),
+        topics=BM25Index([topic_docs[t] for t in index.topics], b=0.3),
     )
+
+
+def _script_languages(text: str) -> frozenset[str] | None:
+    """Languages whose index can understand ``text``'s script (None: any)."""
+    for char in text:
+        if "\u0600" <= char <= "\u06ff":
+            return frozenset({"ar"})
+        if "\u0400" <= char <= "\u04ff":
+            return frozenset({"ru"})
+    return None
 
 
 class Matcher:
@@ -193,6 +210,7 @@ class Matcher:
         self.index = index
         self.tuning = tuning or MatcherTuning()
         self._clips: list[Clip] = list(index.clips.values())
+        self._number_of = {clip.id: n for n, clip in enumerate(self._clips)}
         self._topic_ids: list[str] = list(index.topics)
         self._by_language = {
             language: _build_language(index, self._clips, language, self.tuning)
@@ -206,10 +224,11 @@ class Matcher:
         query, coverage = home.query(text, fuzzy)
         if coverage >= self.tuning.backoff_coverage or not text.strip():
             return home, query
-        for other in self._by_language.values():
-            if other is home:
+        script = _script_languages(text)
+        for code, other in self._by_language.items():
+            if other is home or (script is not None and code not in script):
                 continue
-            other_query, other_coverage = other.query(text, fuzzy)
+            other_query, other_coverage = other.query(text, 0.0)
             if other_coverage > max(coverage, self.tuning.backoff_coverage):
                 home, query, coverage = other, other_query, other_coverage
         return home, query
@@ -226,38 +245,45 @@ class Matcher:
         lang_index, query = self._pick_language(text, language)
         if not query:
             return MatchResult(language, (), False, ())
-        clip_scores = lang_index.clips.scores(query, _denominator(lang_index.clips, query))
+        # Stage 1: lexical score of every clip sharing a term (capped postings per term).
+        lexical = lang_index.clips.scores(query, _denominator(lang_index.clips, query))
+        if tuning.clip_weight != 1.0:
+            lexical = {n: tuning.clip_weight * v for n, v in lexical.items()}
         question_hits = lang_index.questions.scores(
             query, _denominator(lang_index.questions, query))
-        question_scores: dict[int, float] = {}
+        best_question: dict[int, float] = {}
         owner = lang_index.question_owner
         for question, score in question_hits.items():
-            clip_number = owner[question]
-            if score > question_scores.get(clip_number, 0.0):
-                question_scores[clip_number] = score
+            number = owner[question]
+            if score > best_question.get(number, 0.0):
+                best_question[number] = score
+        for number, score in best_question.items():
+            lexical[number] = lexical.get(number, 0.0) + tuning.question_weight * score
+        excluded = {self._number_of[c] for c in exclude if c in self._number_of}
+        shortlist_size = max(limit * 4, _SHORTLIST)
+        shortlist = heapq.nlargest(shortlist_size + len(excluded), lexical.items(),
+                                   key=itemgetter(1))
+        # Stage 2: add topic relevance, prefer subtitled clips, on the shortlist only.
         topic_by_number = self._topic_scores(lang_index, query)
         topic_scores = {self._topic_ids[n]: s for n, s in topic_by_number.items()}
-        candidates = set(clip_scores) | set(question_scores)
         ranked: list[tuple[float, int, str]] = []
-        for number in candidates:
-            clip = self._clips[number]
-            if clip.id in exclude:
+        for number, score in shortlist:
+            if number in excluded:
                 continue
-            answered, topic_part = clip.topics[0], -1.0
-            for rank, topic_id in enumerate(clip.topics):
-                part = topic_scores.get(topic_id, 0.0) * (1.0 if rank == 0 else
-                                                          tuning.secondary_topic)
+            topics = self._clips[number].topics
+            answered, topic_part = topics[0], topic_scores.get(topics[0], 0.0)
+            for topic_id in topics[1:]:
+                part = topic_scores.get(topic_id, 0.0) * tuning.secondary_topic
                 if part > topic_part:
                     answered, topic_part = topic_id, part
-            score = (tuning.clip_weight * clip_scores.get(number, 0.0)
-                     + tuning.question_weight * question_scores.get(number, 0.0)
-                     + topic_part)
-            if language not in clip.subtitles:
+            score += topic_part
+            if language not in self._clips[number].subtitles:
                 score *= tuning.not_subtitled
             ranked.append((score, -number, answered))
         ranked = self._diversify(ranked, limit)
         if len(ranked) < limit:
-            ranked.extend(self._topic_fill(topic_scores, language, exclude, candidates,
+            taken = set(lexical) | excluded
+            ranked.extend(self._topic_fill(topic_scores, language, exclude, taken,
                                            limit - len(ranked)))
         matches = tuple(
             ClipMatch(self._clips[-neg].id, round(score, 4), answered, self._clips[-neg].topics)
@@ -287,7 +313,7 @@ class Matcher:
                     exclude: Collection[str], taken: set[int], wanted: int
                     ) -> list[tuple[float, int, str]]:
         """Clips of the best-scoring topics whose own texts did not match the question."""
-        number_of = {clip.id: n for n, clip in enumerate(self._clips)} if wanted else {}
+        number_of = self._number_of
         filled: list[tuple[float, int, str]] = []
         for topic_id in sorted(topic_scores, key=lambda t: -topic_scores[t]):
             for clip_id in self.clips_for_topic(topic_id, language, exclude=exclude):
