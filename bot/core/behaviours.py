@@ -89,7 +89,8 @@ class Behaviours:
         turn.actions.append(SendClip(user.chat_id, clip_id, caption, self.clip_buttons(turn)))
         turn.facts["clip"] = clip_id
         await turn.ports.analytics.count("clip_sent", topic=user.last_topic or "",
-                                         language=turn.language, clip=clip_id)
+                                         language=turn.language, clip=clip_id,
+                                         campaign=user.campaign or "")
         if user.clips_since_feedback >= FEEDBACK_EVERY_CLIPS:
             user.clips_since_feedback = 0
             turn.say(turn.t("ask.feedback_nudge"), rows([
@@ -117,6 +118,8 @@ class Behaviours:
             user.language = self.library.detect_language(text, user.language)
         answer = self.library.match(text, turn.language, user.seen_clips)
         turn.facts["matched"] = answer.confident
+        await turn.ports.analytics.count("question", language=turn.language,
+                                         campaign=user.campaign or "")
         if answer.confident and answer.clip_ids:
             await self.offer_clip(turn, answer.clip_ids[0], answer.topic)
             return
@@ -183,6 +186,28 @@ class Behaviours:
 
     async def do_record_consent(self, turn: Turn, _: Any) -> None:
         turn.user.consented = True
+        await self.deliver_pending_link(turn)
+
+    async def deliver_pending_link(self, turn: Turn) -> None:
+        """Open what a deep link pointed at (after the welcome and consent)."""
+        link = turn.user.pending_link
+        turn.user.pending_link = None
+        if not link:
+            return
+        campaign = turn.user.campaign or ""
+        if link.get("clip") and self.library.card(link["clip"], turn.language):
+            await turn.ports.analytics.count("deeplink_opened", campaign=campaign, kind="clip")
+            await self.offer_clip(turn, link["clip"], None)
+        elif link.get("topic") and self.library.clips_for_topic(link["topic"], turn.language, ()):
+            await turn.ports.analytics.count("deeplink_opened", campaign=campaign, kind="topic")
+            await self._topic_clip(turn, link["topic"])
+        elif link.get("flow") == "family":
+            await turn.ports.analytics.count("deeplink_opened", campaign=campaign, kind="family")
+            turn.redirect = "family.start"
+        elif link.get("flow") == "talk":
+            await turn.ports.analytics.count("deeplink_opened", campaign=campaign, kind="talk")
+            turn.user.pending_reason = "request"
+            turn.redirect = "handoff.offer"
 
     async def do_sample_notice(self, turn: Turn, _: Any) -> None:
         if self.library.sample:
@@ -212,7 +237,8 @@ class Behaviours:
         turn.user.safe_to_contact = bool(value)
 
     async def do_record_feedback(self, turn: Turn, value: str) -> None:
-        await turn.ports.analytics.count("feedback", value=value, language=turn.language)
+        await turn.ports.analytics.count("feedback", value=value, language=turn.language,
+                                         campaign=turn.user.campaign or "")
 
     async def do_stop_conversation(self, turn: Turn, _: Any) -> None:
         await self.do_cancel_handoff(turn, None, quiet=True)
@@ -258,7 +284,8 @@ class Behaviours:
         turn.actions.append(OpenCaseTopic(case.id, case_title(case), card_text, ((take,),)))
         turn.facts["case"] = case.id
         await turn.ports.analytics.count("handoff_opened", reason=reason,
-                                         urgent=str(urgent).lower(), language=turn.language)
+                                         urgent=str(urgent).lower(), language=turn.language,
+                                         campaign=user.campaign or "")
         hours = self.desk.hours
         if urgent:
             turn.say(turn.t("handoff.queued_urgent"))

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from bot.core.actions import AnswerCallback, Outcome, SendText
 from bot.core.behaviours import Behaviours, DeskConfig
+from bot.core.deeplinks import parse_payload
 from bot.core.buttons import GLOBAL_SCOPE, Signer, button_is_valid, parse_button
 from bot.core.desk import Desk
 from bot.core.dialog_runtime import DialogMachine, DialogModel
@@ -173,6 +174,9 @@ class Engine:
         trigger = self._trigger_for(turn, event, machine)
         if trigger is None:
             return
+        link_now = False
+        if isinstance(event, UserCommand) and event.name == "start" and event.argument:
+            link_now = await self._take_deep_link(turn, event.argument)
         if is_new and not trigger.startswith("intent:") and trigger != "command:start":
             # Someone who never saw the welcome sees it first, then gets their answer.
             await self.enter(turn, turn.dialogs.entry("welcome"))
@@ -180,6 +184,28 @@ class Engine:
             turn.facts["hostile"] = True
             turn.say(turn.t("common.hostile_calm"))
         await self.fire(turn, trigger)
+        if link_now and not turn.erased:
+            await self.behaviours.deliver_pending_link(turn)
+        if turn.redirect and not turn.erased:
+            target, turn.redirect = turn.redirect, None
+            await self.enter(turn, target)
+
+    async def _take_deep_link(self, turn: Turn, payload: str) -> bool:
+        """Remember a deep link; True when it can be opened right after the welcome."""
+        link = parse_payload(payload)
+        analytics = turn.ports.analytics
+        if link is None:
+            await analytics.count("deeplink_invalid")
+            turn.facts["deeplink"] = "invalid"
+            return False
+        if link.campaign:
+            turn.user.campaign = link.campaign
+        await analytics.count("conversation_started", campaign=link.campaign or "")
+        turn.facts["deeplink"] = link.target
+        if link.target == "none":
+            return False
+        turn.user.pending_link = {link.target: link.clip or link.topic or link.flow or ""}
+        return turn.user.consented
 
     def _trigger_for(self, turn: Turn, event: UserEvent, machine: DialogMachine) -> str | None:
         state = turn.user.state or turn.dialogs.entry("welcome")

@@ -36,6 +36,7 @@ class UserState:
     flood_warned: bool = False
     recent_texts: list[tuple[float, str]] = field(default_factory=list)
     campaign: str | None = None
+    pending_link: dict[str, str] | None = None
     last_seen: float = 0.0
 
     def remember_text(self, text: str, now: float) -> None:

@@ -22,6 +22,7 @@ class Turn:
     actions: list[Action] = field(default_factory=list)
     facts: dict[str, str | int | float | bool] = field(default_factory=dict)
     erased: bool = False
+    redirect: str | None = None
 
     @property
     def language(self) -> str:
