@@ -10,7 +10,7 @@ from bot.emulator._errors import bad_request
 from bot.emulator._formatting import checked_caption, checked_reply_markup, checked_text
 from bot.emulator._params import Params
 from bot.emulator._registry import api_method
-from bot.emulator._world import MEDIA_KINDS, StoredFile, StoredMessage
+from bot.emulator._world import MEDIA_KINDS, StoredFile, StoredMessage, reply_view
 
 _MEDIA_METHODS = {
     "sendphoto": "photo", "sendvideo": "video", "senddocument": "document",
@@ -51,7 +51,7 @@ def _reply(core: EmulatorCore, params: Params, chat: int) -> dict[str, Any]:
         if lenient:
             return {}
         raise bad_request("message to be replied not found")
-    return {"reply_to_message": dict(original.payload)}
+    return {"reply_to_message": reply_view(original)}
 
 
 @api_method("sendMessage")

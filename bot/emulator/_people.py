@@ -9,7 +9,7 @@ import zlib
 from typing import Any
 
 from bot.emulator._core import CallbackQueryRecord, EmulatorCore
-from bot.emulator._world import MEDIA_KINDS, StoredMessage
+from bot.emulator._world import MEDIA_KINDS, StoredMessage, reply_view
 
 _MIME = {
     "photo": "image/png", "sticker": "image/png", "video": "video/mp4", "animation": "video/mp4",
@@ -101,7 +101,7 @@ def person_sends(
     if reply_to is not None:
         original = core.world.find_message(chat_id, reply_to)
         if original is not None:
-            content = {**content, "reply_to_message": dict(original.payload)}
+            content = {**content, "reply_to_message": reply_view(original)}
     message = core.world.store_message(chat_id, user.to_json(), content, thread_id)
     core.hub.add("message", message.payload)
     return message

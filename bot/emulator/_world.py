@@ -175,6 +175,11 @@ class StoredMessage:
         return "Service message"
 
 
+def reply_view(message: StoredMessage) -> dict[str, Any]:
+    """A message as it appears in another's reply_to_message (never nested further)."""
+    return {key: value for key, value in message.payload.items() if key != "reply_to_message"}
+
+
 def kind_of(payload: dict[str, Any]) -> str:
     """The content kind of a Telegram Message dict."""
     for kind in CONTENT_KINDS:
@@ -249,6 +254,11 @@ class World:
         if thread_id is not None:
             payload["message_thread_id"] = thread_id
             payload["is_topic_message"] = True
+            root = self.find_message(chat_id, thread_id)
+            if root is not None and "forum_topic_created" in root.payload:
+                # As on Telegram: a topic message that is not an explicit reply "replies" to
+                # the topic's creation service message (which the bot usually sent).
+                payload["reply_to_message"] = reply_view(root)
         payload.update(content)
         from_bot = sender is not None and sender.get("id") == self.bot_user["id"]
         message = StoredMessage(

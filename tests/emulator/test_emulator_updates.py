@@ -127,6 +127,9 @@ async def test_forum_topics_lifecycle(api: BotApiClient, emulator: BotApiEmulato
     await api.ok("reopenForumTopic", chat_id=GROUP_ID, message_thread_id=thread)
     member_message = emulator.member_sends(GROUP_ID, COUNSELOR_ID, "mine", thread_id=thread)
     assert member_message.payload["is_topic_message"] is True
+    root = member_message.payload["reply_to_message"]  # as on Telegram: the topic's root
+    assert root["message_id"] == thread and "forum_topic_created" in root
+    assert "reply_to_message" not in root
     with pytest.raises(LookupError):
         emulator.member_sends(GROUP_ID, USER_ID, "not a member", thread_id=thread)
     assert [t.name for t in emulator.topics(GROUP_ID)] == ["Case #1 ✓"]
