@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import snowballstemmer
 
@@ -13,8 +13,8 @@ from bot.content._stopwords import STOPWORDS
 # Zero-width characters, bidi marks/embeddings/isolates, BOM, soft hyphen.
 _INVISIBLE = re.compile("[\u00ad\u061c\ufeff\u200b-\u200f\u202a-\u202e\u2060-\u206f]")
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
-_MAYBE_IDENTIFIER = re.compile(r"[@\d]|https?:|www\.|\w\.[a-z]{2,4}\b")
-_WORD = re.compile(r"[^\W\d_]+")
+_MAYBE_IDENTIFIER = re.compile(r"[@\d/]|www\.|\.[a-z]")
+_WORD = re.compile(r"\w+")  # digits are gone (strip_identifiers), "_" becomes a space
 _IDENTIFIERS = re.compile(
     r"(?:https?://|www\.)\S+"                      # URLs
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                # e-mail addresses
@@ -53,7 +53,7 @@ def strip_identifiers(text: str) -> str:
 
 def normalise(text: str, language: str) -> str:
     """Casefold ``text`` with the orthographic folds of ``language`` applied before stemming."""
-    text = strip_identifiers(clean(text)).replace("’", "'").replace("`", "'")
+    text = strip_identifiers(clean(text)).replace("’", "'").replace("`", "'").replace("_", " ")
     if language == "tr":
         text = text.replace("I", "ı").replace("İ", "i")
     text = text.casefold()
@@ -127,6 +127,10 @@ class Analyzer:
             self._cache.clear()
         self._cache[word] = stemmed
         return stemmed
+
+    def stems_seen(self) -> Iterable[tuple[str, str]]:
+        """(word, stem) pairs of the words stemmed so far (the stem cache)."""
+        return self._cache.items()
 
     def terms(self, text: str) -> list[str]:
         """Stems of the content words of ``text``, in order."""

@@ -10,7 +10,7 @@ from operator import itemgetter
 
 from bot.content._bm25 import BM25Index, weigh
 from bot.content._fuzzy import FuzzyVocabulary
-from bot.content._text import Analyzer, analyzer, words
+from bot.content._text import Analyzer, analyzer
 from bot.content._translit import (
     ARABIZI_STOPWORDS,
     ARABIZI_TOKEN,
@@ -126,70 +126,60 @@ def _denominator(index: BM25Index, query: Query) -> float:
     return sum(weight * index.idf(term) for term, weight in query)
 
 
-def _skeleton_map(clips: Sequence[Clip], language: str) -> dict[str, str]:
-    """Consonant skeleton of every Arabic content word -> its most frequent stem."""
-    lang_analyzer = analyzer(language)
-    counts: dict[str, dict[str, int]] = {}
-    for clip in clips:
-        texts = [clip.title.get(language, ""), clip.summary.get(language, ""),
-                 clip.transcript.get(language, ""), *clip.example_questions.get(language, [])]
-        for word in words(" ".join(texts), language):
-            if word in lang_analyzer.stopwords:
-                continue
-            skeleton = arabic_skeleton(word)
-            if len(skeleton) >= 2:
-                stems = counts.setdefault(skeleton, {})
-                stem = lang_analyzer.stem(word)
-                stems[stem] = stems.get(stem, 0) + 1
-    return {skeleton: max(stems, key=lambda s: stems[s]) for skeleton, stems in counts.items()}
+def _skeleton_map(lang_analyzer: Analyzer, clips: BM25Index) -> dict[str, str]:
+    """Consonant skeleton of every Arabic word met so far -> the most common indexed stem."""
+    best: dict[str, tuple[float, str]] = {}
+    for word, stem in list(lang_analyzer.stems_seen()):
+        if stem not in clips or word in lang_analyzer.stopwords:
+            continue
+        skeleton = arabic_skeleton(word)
+        if len(skeleton) >= 2:
+            key = (-clips.idf(stem), stem)
+            if skeleton not in best or key > best[skeleton]:
+                best[skeleton] = key
+    return {skeleton: stem for skeleton, (_, stem) in best.items()}
 
 
 def _build_language(index: ContentIndex, clips: Sequence[Clip], language: str,
                     tuning: MatcherTuning) -> _LanguageIndex:
     lang_analyzer = analyzer(language)
     terms = lang_analyzer.terms
-    topic_terms = {
-        topic_id: terms(f"{topic.title_in(language)} {topic.description_in(language)}")
-        for topic_id, topic in index.topics.items()
-    }
     clip_docs: list[tuple[Counter[str], float]] = []
     question_docs: list[tuple[Counter[str], float]] = []
     question_owner: list[int] = []
-    topic_docs = {
-        topic_id: weigh([(terms(topic.title_in(language)), 3.0),
-                         (terms(topic.description_in(language)), 2.0)])
-        for topic_id, topic in index.topics.items()
-    }
+    primary_text: dict[str, list[str]] = {topic_id: [] for topic_id in index.topics}
+    secondary_text: dict[str, list[str]] = {topic_id: [] for topic_id in index.topics}
     for number, clip in enumerate(clips):
         question_terms = [terms(q) for q in clip.example_questions.get(language, [])]
-        text_fields = [
-            (terms(clip.title.get(language, "")), tuning.title_field),
-            (terms(clip.summary.get(language, "")), tuning.summary_field),
-            (terms(clip.transcript.get(language, "")), tuning.transcript_field),
-            ([t for q in question_terms for t in q], tuning.question_field),
-        ]
-        text_counts, text_length = weigh(text_fields)
-        labels = [t for topic_id in clip.topics for t in topic_terms.get(topic_id, [])]
-        clip_counts = text_counts.copy()
-        for term in labels:
-            clip_counts[term] += tuning.topic_field
-        clip_docs.append((clip_counts, text_length + tuning.topic_field * len(labels)))
+        asked = [t for q in question_terms for t in q]
+        title = terms(clip.title.get(language, ""))
+        summary = terms(clip.summary.get(language, ""))
+        transcript = terms(clip.transcript.get(language, ""))
+        clip_docs.append(weigh([
+            (title, tuning.title_field), (summary, tuning.summary_field),
+            (transcript, tuning.transcript_field), (asked, tuning.question_field),
+        ]))
         for question in question_terms:
             question_docs.append((Counter(question), float(len(question))))
             question_owner.append(number)
         for rank, topic_id in enumerate(clip.topics):
-            share = 1.0 if rank == 0 else 0.5
-            topic_counts, topic_length = topic_docs[topic_id]
-            for term, count in text_counts.items():
-                topic_counts[term] += share * count
-            topic_docs[topic_id] = (topic_counts, topic_length + share * text_length)
+            aggregate = primary_text if rank == 0 else secondary_text
+            for part in (title, summary, transcript, asked):
+                aggregate[topic_id].extend(part)
+    topic_docs = [
+        weigh([(terms(topic.title_in(language)), 30.0),
+               (terms(topic.description_in(language)), 20.0),
+               (primary_text[topic_id], 1.0), (secondary_text[topic_id], 0.5)])
+        for topic_id, topic in index.topics.items()
+    ]
+    clip_index = BM25Index(clip_docs)
     return _LanguageIndex(
-        skeletons=_skeleton_map(clips, language) if language == "ar" else {},
+        skeletons=_skeleton_map(lang_analyzer, clip_index) if language == "ar" else {},
         analyzer=lang_analyzer,
-        clips=BM25Index(clip_docs),
+        clips=clip_index,
         questions=BM25Index(question_docs, b=0.3),
         question_owner=question_owner,
-        topics=BM25Index([topic_docs[t] for t in index.topics], b=0.3),
+        topics=BM25Index(topic_docs, b=0.3),
     )
 
 
