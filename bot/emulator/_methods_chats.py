@@ -251,6 +251,8 @@ async def get_file(core: EmulatorCore, params: Params) -> dict[str, Any]:
     stored = core.world.files.get(params.str("file_id", required=True) or "")
     if stored is None:
         raise bad_request("invalid file_id")
+    if stored.size > 20 * 1024 * 1024:  # bots may download files of at most 20 MB
+        raise bad_request("file is too big")
     return {
         "file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
         "file_size": stored.size, "file_path": stored.file_path,

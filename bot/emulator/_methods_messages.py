@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from bot.emulator._core import EmulatorCore
-from bot.emulator._errors import bad_request
+from bot.emulator._errors import ApiError, bad_request
 from bot.emulator._formatting import checked_caption, checked_reply_markup, checked_text
 from bot.emulator._params import Params
 from bot.emulator._registry import api_method
@@ -17,6 +17,7 @@ _MEDIA_METHODS = {
     "sendaudio": "audio", "sendvoice": "voice", "sendanimation": "animation",
     "sendsticker": "sticker", "sendvideonote": "video_note",
 }
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # Telegram's limit for bots uploading through the Bot API
 _CHAT_ACTIONS = frozenset({
     "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
     "upload_document", "choose_sticker", "find_location", "record_video_note",
@@ -76,6 +77,8 @@ def _resolve_file(core: EmulatorCore, params: Params, kind: str) -> StoredFile:
     if upload is not None:
         if not upload.data:
             raise bad_request("file must be non-empty")
+        if len(upload.data) > MAX_UPLOAD_BYTES:
+            raise ApiError(413, "Request Entity Too Large")
         return core.world.new_file(kind, upload.data, None, upload.content_type, upload.filename)
     if not value:
         raise bad_request(f"there is no {kind} in the request")
