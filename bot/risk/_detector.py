@@ -58,6 +58,7 @@ class RiskDetector:
             for lex in self._lexicons
         )
         scores: dict[str, float] = {}
+        firm: dict[str, float] = {}
         cues: list[str] = []
         urgent_cue = False
         for lex in self._lexicons:
@@ -77,12 +78,14 @@ class RiskDetector:
                     if informational and cue.weight < 1.0:
                         weight *= INFORMATIONAL_DAMPING
                     scores[section_name] = scores.get(section_name, 0.0) + weight + bonus
+                    if not cue.soft:
+                        firm[section_name] = firm.get(section_name, 0.0) + weight + bonus
                     urgent_cue = urgent_cue or cue.urgent
                     cues.append(f'{section_name}/{cue.language}: "{match.group(0).strip()}"')
-        category = self._choose(scores)
+        category = self._choose(scores, firm)
         urgent_marker = scores.get("urgent", 0.0) > 0
         urgent = category is not None and (urgent_cue or urgent_marker)
-        hostile = scores.get("hostile", 0.0) > 0
+        hostile = scores.get("hostile", 0.0) >= HANDOFF_THRESHOLD
         return RiskAssessment(
             category=category,
             urgent=urgent,
@@ -92,11 +95,13 @@ class RiskDetector:
         )
 
     @staticmethod
-    def _choose(scores: dict[str, float]) -> RiskCategory | None:
-        for category in CATEGORY_PRIORITY:
-            if scores.get(category, 0.0) >= HANDOFF_THRESHOLD:
-                return category
-        return None
+    def _choose(scores: dict[str, float], firm: dict[str, float]) -> RiskCategory | None:
+        """First category by priority; soft cues count only when no other category applies."""
+        applies = [c for c in CATEGORY_PRIORITY if scores.get(c, 0.0) >= HANDOFF_THRESHOLD]
+        if len(applies) > 1:
+            firm_ones = [c for c in applies if firm.get(c, 0.0) >= HANDOFF_THRESHOLD]
+            return firm_ones[0] if firm_ones else applies[0]
+        return applies[0] if applies else None
 
     def _negated(self, cue: Cue, padded: str, match: re.Match[str]) -> bool:
         """True when a negator governs the match: before it in its clause, inside or after it."""

@@ -14,7 +14,7 @@ CATEGORIES = ("distress", "leaving", "family", "request")
 CUE_SECTIONS = CATEGORIES + ("urgent", "hostile")
 PATTERN_LISTS = ("negators", "post_negators", "negation_exceptions", "informational")
 _KNOWN_KEYS = {"language", "macros", "clitics", "translit", *CUE_SECTIONS, *PATTERN_LISTS}
-_MACRO = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+_MACRO = re.compile(r"\{([^\W\d]\w*)\}")
 _GAP = re.compile(r" ?\.\. ?")
 _STEM = re.compile(r"(?<=[^\W\d_])\*")
 _WORD_FRAGMENT = re.compile(r"(?<![\\\w])([^\W\d_]{5,})(\*)?(?![\w?*+{])")
@@ -28,7 +28,7 @@ _CYRILLIC_TO_LATIN = {
     "ю": "(?:yu|ju|iu|u)", "я": "(?:ya|ja|ia|a)",
 }  # fmt: skip
 
-MARKERS = {"!": "negation_ok", "~": "weak", "^": "urgent"}
+MARKERS = {"!": "negation_ok", "~": "weak", "^": "urgent", "?": "soft"}
 
 
 class LexiconError(ValidationFailed):
@@ -46,6 +46,7 @@ class Cue:
     weight: float = 1.0
     urgent: bool = False
     negation_ok: bool = False
+    soft: bool = False  # yields to another category that also applies (e.g. fear for a son)
 
 
 @dataclass
@@ -174,6 +175,7 @@ class _Builder:
                 weight=0.5 if "weak" in flags else 1.0,
                 urgent="urgent" in flags,
                 negation_ok="negation_ok" in flags,
+                soft="soft" in flags,
             )
             parts.append(f"(?P<c{len(cues)}>{regex})")
             cues.append(cue)

@@ -83,7 +83,10 @@ class EvalReport:
         )  # fmt: skip
 
     def errors(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.predicted != o.item.label or o.urgent != o.item.urgent]
+        return [
+            o for o in self.outcomes
+            if (o.predicted, o.urgent, o.hostile) != (o.item.label, o.item.urgent, o.item.hostile)
+        ]  # fmt: skip
 
     def table(self) -> str:
         """Precision/recall per label and language, then flag and false-handoff figures."""
