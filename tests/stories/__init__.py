@@ -1,0 +1,1 @@
+"""Conversation stories (YAML) and the helpers both story runners share."""
