@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
@@ -22,6 +23,31 @@ _PRE_WINDOW_TOKENS = 4
 _CLAUSE_BREAK = re.compile(
     r"[.,;:!?()\n]| but | mais | aber | но | а | ama | fakat | لكن | بس | bas "
 )
+
+
+@dataclass
+class _Tally:
+    """Scores and cues gathered over all lexicons for one message."""
+
+    scores: dict[str, float] = field(default_factory=dict)
+    firm: dict[str, float] = field(default_factory=dict)
+    cues: list[str] = field(default_factory=list)
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    urgent_cue: bool = False
+
+    def overlaps(self, section: str, match: re.Match[str]) -> bool:
+        """True when another language already counted this stretch of text for ``section``."""
+        start, end = match.span()
+        return any(s < end and start < e for s, e in self.spans.get(section, ()))
+
+    def add(self, cue: Cue, match: re.Match[str], weight: float) -> None:
+        section = cue.section
+        self.spans.setdefault(section, []).append(match.span())
+        self.scores[section] = self.scores.get(section, 0.0) + weight
+        if not cue.soft:
+            self.firm[section] = self.firm.get(section, 0.0) + weight
+        self.urgent_cue = self.urgent_cue or cue.urgent
+        self.cues.append(f'{section}/{cue.language}: "{match.group(0).strip()}"')
 
 
 class RiskDetector:
@@ -57,41 +83,29 @@ class RiskDetector:
             lex.informational is not None and lex.informational.search(padded)
             for lex in self._lexicons
         )
-        scores: dict[str, float] = {}
-        firm: dict[str, float] = {}
-        cues: list[str] = []
-        urgent_cue = False
+        tally = _Tally()
         for lex in self._lexicons:
             bonus = HINT_BONUS if lex.language == language else 0.0
             for section_name, section in lex.sections.items():
-                seen: set[int] = set()
                 for match in section.regex.finditer(padded):
-                    group = match.lastgroup
-                    if group is None:
+                    cue = section.cues[int(match.lastgroup[1:])]  # type: ignore[index]
+                    if tally.overlaps(section_name, match) or self._negated(
+                        cue, padded, match, language
+                    ):
                         continue
-                    index = int(group[1:])
-                    cue = section.cues[index]
-                    if index in seen or self._negated(cue, padded, match):
-                        continue
-                    seen.add(index)
                     weight = cue.weight
                     if informational and cue.weight < 1.0:
                         weight *= INFORMATIONAL_DAMPING
-                    scores[section_name] = scores.get(section_name, 0.0) + weight + bonus
-                    if not cue.soft:
-                        firm[section_name] = firm.get(section_name, 0.0) + weight + bonus
-                    urgent_cue = urgent_cue or cue.urgent
-                    cues.append(f'{section_name}/{cue.language}: "{match.group(0).strip()}"')
-        category = self._choose(scores, firm)
-        urgent_marker = scores.get("urgent", 0.0) > 0
-        urgent = category is not None and (urgent_cue or urgent_marker)
-        hostile = scores.get("hostile", 0.0) >= HANDOFF_THRESHOLD
+                    tally.add(cue, match, weight + bonus)
+        category = self._choose(tally.scores, tally.firm)
+        urgent = category is not None and (tally.urgent_cue or "urgent" in tally.scores)
+        hostile = tally.scores.get("hostile", 0.0) >= HANDOFF_THRESHOLD
         return RiskAssessment(
             category=category,
             urgent=urgent,
             hostile=hostile,
-            cues=tuple(cues),
-            scores=MappingProxyType({k: round(v, 3) for k, v in scores.items()}),
+            cues=tuple(tally.cues),
+            scores=MappingProxyType({k: round(v, 3) for k, v in tally.scores.items()}),
         )
 
     @staticmethod
@@ -103,7 +117,9 @@ class RiskDetector:
             return firm_ones[0] if firm_ones else applies[0]
         return applies[0] if applies else None
 
-    def _negated(self, cue: Cue, padded: str, match: re.Match[str]) -> bool:
+    def _negated(
+        self, cue: Cue, padded: str, match: re.Match[str], hint: str | None = None
+    ) -> bool:
         """True when a negator governs the match: before it in its clause, inside or after it."""
         if cue.negation_ok or cue.section in ("hostile",):
             return False
@@ -116,17 +132,18 @@ class RiskDetector:
         inside = " " + match.group(0).strip() + " "
         after_tokens = _CLAUSE_BREAK.split(padded[end : end + 40], maxsplit=1)[0].split()[:2]
         after = " " + " ".join(after_tokens) + " "
-        lex = self._by_language[cue.language]
-        windows = [(lex.negators, before), (lex.post_negators, after)]
-        if cue.section != "family":
-            windows.append((lex.negators, inside))
-        exceptions = lex.negation_exceptions
-        for negators, window in windows:
-            if negators is None:
-                continue
-            probe = exceptions.sub(" ", window) if exceptions is not None else window
-            if negators.search(probe):
-                return True
+        languages = {cue.language, hint} & self._by_language.keys()
+        for lex in (self._by_language[language] for language in languages):
+            windows = [(lex.negators, before), (lex.post_negators, after)]
+            if cue.section != "family":
+                windows.append((lex.negators, inside))
+            exceptions = lex.negation_exceptions
+            for negators, window in windows:
+                if negators is None:
+                    continue
+                probe = exceptions.sub(" ", window) if exceptions is not None else window
+                if negators.search(probe):
+                    return True
         return False
 
 
