@@ -14,6 +14,8 @@ from bot.runtime import BotRuntime, load_data_files, open_database
 from bot.web import install_health_routes
 
 log = logging.getLogger("bot")
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query",
+                   "chosen_inline_result", "my_chat_member"]
 
 
 async def start_polling(runtime: BotRuntime) -> None:
@@ -22,8 +24,7 @@ async def start_polling(runtime: BotRuntime) -> None:
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0.0, timeout=20, drop_pending_updates=False,
-                                    allowed_updates=["message", "edited_message",
-                                                     "callback_query", "my_chat_member"])
+                                    allowed_updates=ALLOWED_UPDATES)
 
 
 async def stop_application(runtime: BotRuntime) -> None:

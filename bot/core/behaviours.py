@@ -88,6 +88,8 @@ class Behaviours:
         caption = clip_caption(card, turn.dialogs.strings, turn.language, self.library.sample)
         turn.actions.append(SendClip(user.chat_id, clip_id, caption, self.clip_buttons(turn)))
         turn.facts["clip"] = clip_id
+        if len(user.seen_clips) > 1:
+            await turn.ports.analytics.count("clip_followup", campaign=user.campaign or "")
         await turn.ports.analytics.count("clip_sent", topic=user.last_topic or "",
                                          language=turn.language, clip=clip_id,
                                          campaign=user.campaign or "")
