@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -51,13 +52,15 @@ class BM25Index:
         norms = [k1 * (1.0 - b + b * length / average) if average else k1
                  for length in lengths]
         self._idf: dict[str, float] = {}
-        self._postings: dict[str, tuple[list[int], list[float]]] = {}
+        # Compact arrays: 8 bytes a posting instead of ~70 for Python ints and floats.
+        self._postings: dict[str, tuple[array[int], array[float]]] = {}
         for term, entries in by_term.items():
             idf = self._idf[term] = self._idf_of(len(entries))
             if len(entries) > max_postings:  # keep the best postings first
                 entries.sort(key=lambda entry: -entry[1] / (entry[1] + norms[entry[0]]))
-            self._postings[term] = ([doc for doc, _ in entries],
-                                    [idf * tf / (tf + norms[doc]) for doc, tf in entries])
+            self._postings[term] = (
+                array("i", [doc for doc, _ in entries]),
+                array("f", [idf * tf / (tf + norms[doc]) for doc, tf in entries]))
         self.unknown_idf = self._idf_of(1)
 
     def _idf_of(self, df: int) -> float:

@@ -36,11 +36,12 @@ class FuzzyVocabulary:
     """Finds, for an unknown term, a known term at edit distance 1 (2 for long terms)."""
 
     def __init__(self, terms: Iterable[str]) -> None:
-        self._by_gram: dict[str, list[str]] = {}
+        self._by_gram: dict[tuple[str, int], list[str]] = {}  # (trigram, term length)
         for term in terms:
             if len(term) >= _MIN_LENGTH - 1:
+                size = len(term)
                 for gram in _grams(term):
-                    self._by_gram.setdefault(gram, []).append(term)
+                    self._by_gram.setdefault((gram, size), []).append(term)
         self._cache: dict[str, str | None] = {}
 
     def nearest(self, term: str) -> str | None:
@@ -52,9 +53,10 @@ class FuzzyVocabulary:
         limit = 1 if len(term) < 9 else 2
         shared: dict[str, int] = {}
         grams = _grams(term)
-        for gram in grams:
-            for candidate in self._by_gram.get(gram, ()):
-                shared[candidate] = shared.get(candidate, 0) + 1
+        for size in range(len(term) - limit, len(term) + limit + 1):
+            for gram in grams:
+                for candidate in self._by_gram.get((gram, size), ()):
+                    shared[candidate] = shared.get(candidate, 0) + 1
         # q-gram lemma: k edits destroy at most 3k of the padded trigrams
         needed = len(grams) - 3 * limit
         plausible = [(count, candidate) for candidate, count in shared.items()
