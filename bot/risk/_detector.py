@@ -69,7 +69,8 @@ class RiskDetector:
             raise LexiconError(problems)
         words = set().union(*(lex.words for lex in self._lexicons))
         stems = set().union(*(lex.stems for lex in self._lexicons))
-        self._repair = SpellingRepair(words, stems)
+        protected = "|".join(f"(?:{lex.no_repair})" for lex in self._lexicons if lex.no_repair)
+        self._repair = SpellingRepair(words, stems, re.compile(protected) if protected else None)
         self._by_language = {lex.language: lex for lex in self._lexicons}
         self.languages = tuple(lex.language for lex in self._lexicons)
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 MIN_FUZZY_LENGTH = 5
+#: A substituted letter changes meaning too often in short words ("butun" is not "bugun").
+MIN_SUBSTITUTION_LENGTH = 8
 _TOKEN = re.compile(r"[^\W\d_]+")
 
 
@@ -17,7 +19,10 @@ def _deletes(word: str) -> list[tuple[str, int]]:
 class SpellingRepair:
     """Symmetric-delete index over lexicon words (whole words) and stems (word prefixes)."""
 
-    def __init__(self, words: Iterable[str], stems: Iterable[str]) -> None:
+    def __init__(
+        self, words: Iterable[str], stems: Iterable[str], protected: re.Pattern[str] | None = None
+    ) -> None:
+        self._protected = protected
         self._known_words = {w for w in words if len(w) >= MIN_FUZZY_LENGTH}
         self._stems = {s for s in stems if len(s) >= MIN_FUZZY_LENGTH}
         self._word_index = self._build(self._known_words)
@@ -42,9 +47,12 @@ class SpellingRepair:
             for target, position in hits:
                 if position == -1 or len(target) == len(probe) + 1:
                     return target
+        substitution_ok = len(probe) >= MIN_SUBSTITUTION_LENGTH
         for variant, probe_position in _deletes(probe):
             for target, target_position in index.get(variant, ()):
-                if target_position == -1 or abs(target_position - probe_position) <= 1:
+                if target_position == -1 or abs(target_position - probe_position) == 1:
+                    return target
+                if target_position == probe_position and substitution_ok:
                     return target
         return None
 
@@ -58,6 +66,8 @@ class SpellingRepair:
 
     def _repair_token(self, token: str) -> str:
         if len(token) < MIN_FUZZY_LENGTH or self._is_known(token):
+            return token
+        if self._protected is not None and self._protected.fullmatch(token):
             return token
         word = self._lookup(self._word_index, token)
         if word is not None:

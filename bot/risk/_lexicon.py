@@ -13,7 +13,7 @@ from bot.yamlsource import YamlDocument, YamlSyntaxError, load_yaml
 CATEGORIES = ("distress", "leaving", "family", "request")
 CUE_SECTIONS = CATEGORIES + ("urgent", "hostile")
 PATTERN_LISTS = ("negators", "post_negators", "negation_exceptions", "informational")
-_KNOWN_KEYS = {"language", "macros", "clitics", "translit", *CUE_SECTIONS, *PATTERN_LISTS}
+_KNOWN_KEYS = {"language", "macros", "clitics", "translit", "no_repair", *CUE_SECTIONS, *PATTERN_LISTS}
 _MACRO = re.compile(r"\{([^\W\d]\w*)\}")
 _GAP = re.compile(r" ?\.\. ?")
 _STEM = re.compile(r"(?<=[^\W\d_])\*")
@@ -67,6 +67,7 @@ class Lexicon:
     post_negators: re.Pattern[str] | None
     negation_exceptions: re.Pattern[str] | None
     informational: re.Pattern[str] | None
+    no_repair: str | None = None
     words: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
 
@@ -227,7 +228,13 @@ def load_lexicon(path: Path, display_name: str | None = None) -> Lexicon:
         elif key in CATEGORIES:
             problems.append(doc.problem((key,), f"category {key!r} has no patterns"))
     lists = {key: builder.pattern_list(key) for key in PATTERN_LISTS}
+    no_repair = doc.data.get("no_repair")
+    if no_repair is not None:
+        try:
+            re.compile(no_repair)
+        except (re.error, TypeError) as err:
+            problems.append(doc.problem(("no_repair",), f"bad no_repair pattern: {err}"))
     if problems:
         raise LexiconError(problems)
     return Lexicon(language=language, sections=sections, words=builder.words,
-                   stems=builder.stems, **lists)  # fmt: skip
+                   stems=builder.stems, no_repair=no_repair, **lists)  # fmt: skip
