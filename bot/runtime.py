@@ -20,6 +20,7 @@ from bot.library import ContentLibrary
 from bot.metrics import HANDLER_SECONDS, OLDEST_WAITING, QUEUE_LENGTH, UPDATES
 from bot.risk import load_risk_detector
 from bot.store import Database, SqlCases, SqlUpdates, sql_ports
+from bot.store.locks import ChatLocks
 from bot.store.retention import purge_expired
 from bot.telegram_adapter.convert import UpdateConverter
 from bot.telegram_adapter.executor import ActionExecutor
@@ -46,6 +47,14 @@ def load_data_files(settings: Settings) -> DataFiles:
     library = ContentLibrary.load(settings.content_index, settings.languages,
                                   settings.media_root)
     return DataFiles(dialogs, library)
+
+
+def event_chat(event: object) -> int | None:
+    user = getattr(event, "user", None)
+    if user is not None:
+        return int(user.chat_id)
+    chat_id = getattr(event, "chat_id", None)
+    return int(chat_id) if isinstance(chat_id, int) else None
 
 
 class BotRuntime:
@@ -151,13 +160,17 @@ class BotRuntime:
                 return False
         try:
             async with self.db.transaction() as session:
+                locks = ChatLocks(session)
+                chat_id = event_chat(event)
+                if chat_id is not None:
+                    await locks.hold(chat_id)  # one chat at a time, across processes
                 if not await SqlUpdates(session).claim(update.update_id, time.time()):
                     UPDATES.labels(kind, "duplicate").inc()
                     return False
                 if event is None:
                     UPDATES.labels(kind, "ignored").inc()
                     return False
-                outcome = await self.engine.handle(event, sql_ports(session, self.crypto))
+                outcome = await self.engine.handle(event, sql_ports(session, self.crypto, locks))
         except Exception as err:
             UPDATES.labels(kind, "error").inc()
             log.error("update failed", extra={"fields": {"kind": kind,

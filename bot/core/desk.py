@@ -106,6 +106,7 @@ class Desk:
 
     async def _move_user(self, ports: Ports, case: CaseRecord, state: str, outcome: Outcome,
                          say_key: str | None = None, close_case: bool = False) -> None:
+        await ports.locks.hold(case.chat_id)  # the user's own updates wait for this change
         user = await ports.users.load(case.user_key)
         if user is None:
             return

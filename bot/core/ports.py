@@ -87,6 +87,17 @@ class Analytics(Protocol):
     async def unmatched(self, language: str, pattern: str) -> None: ...
 
 
+class ChatLocker(Protocol):
+    async def hold(self, chat_id: int) -> None: ...
+
+
+class NoLocks:
+    """For a single process: nothing to serialise beyond the adapter's per-chat order."""
+
+    async def hold(self, chat_id: int) -> None:
+        return None
+
+
 @dataclass(frozen=True)
 class Ports:
     """Everything the engine may touch for one update, bound to one database session."""
@@ -95,6 +106,7 @@ class Ports:
     cases: CaseRepository
     counselors: CounselorDirectory
     analytics: Analytics
+    locks: ChatLocker = NoLocks()
 
 
 @dataclass(frozen=True)

@@ -106,3 +106,11 @@ class UnmatchedQuestion(Base):
     language: Mapped[str] = mapped_column(String(8))
     pattern: Mapped[str] = mapped_column(String(200))
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RateSlot(Base):
+    """Shared outgoing rate limiting across processes: the next free send time per key."""
+
+    __tablename__ = "rate_slots"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.ports import CASE_CLOSED, CASE_TAKEN, CASE_WAITING, CaseRecord, Ports
 from bot.core.state import UserState
 from bot.crypto import Crypto
+from bot.store.locks import ChatLocks
 from bot.store.models import (
     CaseMessage,
     CaseRow,
@@ -250,6 +251,7 @@ class SqlClipFiles:
         await self.session.execute(delete(ClipFile).where(ClipFile.clip_id == clip_id))
 
 
-def sql_ports(session: AsyncSession, crypto: Crypto) -> Ports:
+def sql_ports(session: AsyncSession, crypto: Crypto, locks: ChatLocks | None = None) -> Ports:
     return Ports(SqlUsers(session, crypto), SqlCases(session, crypto),
-                 SqlCounselors(session, crypto), SqlAnalytics(session))
+                 SqlCounselors(session, crypto), SqlAnalytics(session),
+                 locks or ChatLocks(session))
