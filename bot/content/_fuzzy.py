@@ -59,8 +59,9 @@ class FuzzyVocabulary:
                     shared[candidate] = shared.get(candidate, 0) + 1
         # q-gram lemma: k edits destroy at most 3k of the padded trigrams
         needed = len(grams) - 3 * limit
+        # People rarely mistype the first letter; requiring it avoids match -> watch.
         plausible = [(count, candidate) for candidate, count in shared.items()
-                     if count >= needed and abs(len(candidate) - len(term)) <= limit]
+                     if count >= needed and candidate[0] == term[0]]
         plausible.sort(reverse=True)
         best: tuple[int, int, str] | None = None
         for count, candidate in plausible[:12]:

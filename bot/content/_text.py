@@ -112,6 +112,7 @@ class Analyzer:
             token for word in STOPWORDS.get(language, ()) for token in words(word, language)
         )
         self._cache: dict[str, str] = {}
+        self.stopword_stems = frozenset(self.stem(word) for word in self.stopwords)
 
     def stem(self, word: str) -> str:
         """Stem of one normalised word, cached."""
@@ -134,9 +135,10 @@ class Analyzer:
 
     def terms(self, text: str) -> list[str]:
         """Stems of the content words of ``text``, in order."""
-        stop, cache, stem = self.stopwords, self._cache, self.stem
-        return [cache.get(w) or stem(w) for w in words(text, self.language)
-                if w not in stop and len(w) > 1]
+        stop, stop_stems, cache, stem = self.stopwords, self.stopword_stems, self._cache, self.stem
+        stems = [cache.get(w) or stem(w) for w in words(text, self.language)
+                 if w not in stop and len(w) > 1]
+        return [s for s in stems if s not in stop_stems]
 
 
 _ANALYZERS: dict[str, Analyzer] = {}

@@ -37,7 +37,8 @@ class MatcherTuning:
     same_topic_discount: float = 0.8
     fuzzy_weight: float = 0.7
     backoff_coverage: float = 0.5
-    confidence_threshold: float = 0.25
+    confidence_threshold: float = 0.45   # top score needed to be confident
+    confidence_evidence: float = 0.7     # indexed idf mass needed, in units of a rare term
     title_field: float = 3.0
     summary_field: float = 2.0
     transcript_field: float = 1.0
@@ -212,8 +213,8 @@ class Matcher:
         fuzzy = self.tuning.fuzzy_weight
         home = self._by_language.get(language) or next(iter(self._by_language.values()))
         query, coverage = home.query(text, fuzzy)
-        if coverage >= self.tuning.backoff_coverage or not text.strip():
-            return home, query
+        if coverage >= self.tuning.backoff_coverage or not query:
+            return home, query  # understood, or only function words of the user's language
         script = _script_languages(text)
         for code, other in self._by_language.items():
             if other is home or (script is not None and code not in script):
@@ -280,7 +281,11 @@ class Matcher:
             for score, neg, answered in ranked[:max(limit, 0)]
         )
         suggested = tuple(sorted(topic_scores, key=lambda t: -topic_scores[t]))
-        confident = bool(matches) and matches[0].score >= tuning.confidence_threshold
+        clip_index = lang_index.clips
+        evidence = sum(w * clip_index.idf(t) for t, w in query if t in clip_index) / (
+            clip_index.unknown_idf or 1.0)
+        confident = (bool(matches) and matches[0].score >= tuning.confidence_threshold
+                     and evidence >= tuning.confidence_evidence)
         return MatchResult(language, matches, confident, suggested)
 
     def _diversify(self, ranked: list[tuple[float, int, str]], limit: int
