@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.content._stopwords import STOPWORDS  # noqa: E402
-from bot.content.schema import REQUIRED_TOPIC_IDS, Clip, ContentIndex, Topic  # noqa: E402
 from bot.content.matcher import Matcher  # noqa: E402
+from bot.content.schema import REQUIRED_TOPIC_IDS, Clip, ContentIndex, Topic  # noqa: E402
 
 LANGUAGES = ("en", "ar", "fr", "de", "ru", "tr")
 _ALPHABETS = {
@@ -43,7 +43,8 @@ class _Vocabulary:
                     for _ in range(size)}
         self.words = sorted(invented) + sorted(STOPWORDS[language])
         rng.shuffle(self.words)
-        self.cumulative = list(itertools.accumulate(1.0 / (rank + 1) for rank in range(len(self.words))))
+        self.cumulative = list(itertools.accumulate(1.0 / (rank + 1)
+                                                    for rank in range(len(self.words))))
         self.rng = rng
 
     def text(self, count: int) -> str:
