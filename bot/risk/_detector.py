@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
 from bot.errors import Problem
 from bot.risk._fuzzy import SpellingRepair
-from bot.risk._lexicon import CATEGORIES, Cue, Lexicon, LexiconError, load_lexicon
+from bot.risk._lexicon import (
+    CATEGORIES,
+    CompiledSection,
+    Cue,
+    Lexicon,
+    LexiconError,
+    load_lexicon,
+)
 from bot.risk._model import CATEGORY_PRIORITY, RiskAssessment, RiskCategory
 from bot.risk._normalize import fold
+from bot.risk._scripts import scripts_in
 
 DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "ar", "fr", "de", "ru", "tr")
 DEFAULT_LEXICON_DIR = Path(__file__).with_name("lexicons")
@@ -23,6 +31,13 @@ _PRE_WINDOW_TOKENS = 4
 _CLAUSE_BREAK = re.compile(
     r"[.,;:!?()\n]| but | mais | aber | но | а | ama | fakat | لكن | بس | bas "
 )
+
+
+def _matches(section: CompiledSection, scripts: set[str], text: str) -> Iterator[re.Match[str]]:
+    for script in scripts:
+        regex = section.regexes.get(script)
+        if regex is not None:
+            yield from regex.finditer(text)
 
 
 @dataclass
@@ -85,11 +100,12 @@ class RiskDetector:
             for lex in self._lexicons
         )
         tally = _Tally()
+        scripts = scripts_in(padded)
         for lex in self._lexicons:
             bonus = HINT_BONUS if lex.language == language else 0.0
             for section_name, section in lex.sections.items():
-                for match in section.regex.finditer(padded):
-                    cue = section.cues[int(match.lastgroup[1:])]  # type: ignore[index]
+                for match in _matches(section, scripts, padded):
+                    cue = section.cue_at(padded, match.start())
                     if tally.overlaps(section_name, match) or self._negated(
                         cue, padded, match, language
                     ):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.errors import Problem, ValidationFailed
 from bot.risk._normalize import fold
+from bot.risk._scripts import SCRIPTS, restrict_to_script
 from bot.yamlsource import YamlDocument, YamlSyntaxError, load_yaml
 
 CATEGORIES = ("distress", "leaving", "family", "request")
@@ -35,10 +36,27 @@ class LexiconError(ValidationFailed):
     """A lexicon file under bot/risk/lexicons/ is invalid."""
 
 
+def _restricted(body: str, script: str) -> str | None:
+    """``body`` cut down to one script; the whole body if the cut does not compile."""
+    try:
+        restricted = restrict_to_script(body, script)
+        if restricted is not None:
+            re.compile(restricted)
+        return restricted
+    except (re.error, IndexError, AttributeError):
+        return body
+
+
+def _bounded(body: str) -> re.Pattern[str]:
+    """Compile ``body`` so that it starts and ends at word edges (one check, hoisted)."""
+    return re.compile(rf"(?<![^\W_])(?:{body})(?!\w)")
+
+
 @dataclass(frozen=True)
 class Cue:
     """One lexicon pattern: where it is written and how a match counts."""
 
+    regex: re.Pattern[str]
     section: str
     language: str
     source: str
@@ -51,10 +69,17 @@ class Cue:
 
 @dataclass
 class CompiledSection:
-    """All cues of one section, joined in one regex whose group ``c<i>`` is ``cues[i]``."""
+    """A section's cues joined in one regex per script; ``cue_at`` tells which cue matched."""
 
-    regex: re.Pattern[str]
+    regexes: dict[str, re.Pattern[str]]
     cues: list[Cue]
+
+    def cue_at(self, text: str, start: int) -> Cue:
+        """The first cue that matches ``text`` at ``start`` (the section regex matched there)."""
+        for cue in self.cues:
+            if cue.regex.match(text, start):
+                return cue
+        return self.cues[0]
 
 
 @dataclass
@@ -120,7 +145,7 @@ class _Builder:
             if latin != body:
                 variants.append(latin)
         joined = "|".join(f"(?:{v})" for v in variants)
-        regex = rf"(?<![^\W_]){self.clitics}(?:{joined})(?!\w)"
+        regex = f"{self.clitics}(?:{joined})"
         try:
             compiled = re.compile(regex)
         except re.error as err:
@@ -146,7 +171,7 @@ class _Builder:
             regex = self.to_regex(item, (key, index))
             if regex is not None:
                 parts.append(regex)
-        return re.compile("|".join(parts)) if parts else None
+        return _bounded("|".join(parts)) if parts else None
 
     def section(self, key: str) -> CompiledSection | None:
         items = self.doc.data.get(key) or []
@@ -154,7 +179,7 @@ class _Builder:
             self.problems.append(self.doc.problem((key,), f"{key} must be a list of patterns"))
             return None
         cues: list[Cue] = []
-        parts: list[str] = []
+        parts: dict[str, list[str]] = {script: [] for script in SCRIPTS}
         for index, item in enumerate(items):
             path = (key, index)
             if not isinstance(item, str) or not item.strip():
@@ -169,6 +194,7 @@ class _Builder:
             if regex is None:
                 continue
             cue = Cue(
+                regex=_bounded(regex),
                 section=key,
                 language=self.language,
                 source=source,
@@ -178,11 +204,15 @@ class _Builder:
                 negation_ok="negation_ok" in flags,
                 soft="soft" in flags,
             )
-            parts.append(f"(?P<c{len(cues)}>{regex})")
+            for script in SCRIPTS:
+                restricted = _restricted(regex, script)
+                if restricted is not None:
+                    parts[script].append(restricted)
             cues.append(cue)
         if not cues:
             return None
-        return CompiledSection(re.compile("|".join(parts)), cues)
+        regexes = {script: _bounded("|".join(bodies)) for script, bodies in parts.items() if bodies}
+        return CompiledSection(regexes, cues)
 
 
 def _read_header(doc: YamlDocument, problems: list[Problem]) -> tuple[str, dict[str, str]]:
