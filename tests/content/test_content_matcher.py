@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.content import ContentIndex
+from bot.content import ContentIndex, detect_language
 from bot.content.matcher import Matcher, MatchResult, question_pattern
 
 
@@ -124,3 +124,20 @@ def test_any_text_gives_a_result(fixture_matcher: Matcher, text: str, language: 
     assert all(m.score >= 0 for m in result.matches)
     assert not result.matches or result.matches[0].score == max(m.score for m in result.matches)
     assert len(question_pattern(text, language).split()) <= 8
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=300), prior=st.one_of(st.none(), st.sampled_from(
+    ["en", "ar", "fr", "de", "ru", "tr", "pt-BR", "", "zz"])))
+def test_detect_language_always_answers_a_supported_language(text: str,
+                                                             prior: str | None) -> None:
+    languages = ("en", "ar", "fr", "de", "ru", "tr")
+    assert detect_language(text, prior, languages) in languages
+    assert detect_language(text, prior, ("fr", "ar")) in ("fr", "ar")
+
+
+def test_everything_excluded_gives_no_match(fixture_index: ContentIndex,
+                                            fixture_matcher: Matcher) -> None:
+    result = fixture_matcher.match("did fighters get paid", "en", exclude=set(fixture_index.clips))
+    assert result.matches == ()
+    assert not result.confident
