@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import heapq
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -184,6 +186,18 @@ def _build_language(index: ContentIndex, clips: Sequence[Clip], language: str,
     )
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of acyclic postings are allocated."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _script_languages(text: str) -> frozenset[str] | None:
     """Languages whose index can understand ``text``'s script (None: any)."""
     for char in text:
@@ -203,10 +217,11 @@ class Matcher:
         self._clips: list[Clip] = list(index.clips.values())
         self._number_of = {clip.id: n for n, clip in enumerate(self._clips)}
         self._topic_ids: list[str] = list(index.topics)
-        self._by_language = {
-            language: _build_language(index, self._clips, language, self.tuning)
-            for language in index.languages
-        }
+        with _gc_paused():
+            self._by_language = {
+                language: _build_language(index, self._clips, language, self.tuning)
+                for language in index.languages
+            }
 
     def _pick_language(self, text: str, language: str) -> tuple[_LanguageIndex, Query]:
         """The user's language index, or another one if it understands the text far better."""
