@@ -2,8 +2,9 @@
 
 from bot.content.language import detect_language
 from bot.content.loader import load_content_index, validate_content_index
-from bot.content.matcher import ClipMatch, Matcher, MatcherTuning, MatchResult, question_pattern
+from bot.content.matcher import ClipMatch, Matcher, MatchResult, question_pattern
 from bot.content.schema import REQUIRED_TOPIC_IDS, Clip, ContentIndex, Media, Speaker, Topic
+from bot.content.tuning import MatcherTuning
 
 __all__ = [
     "REQUIRED_TOPIC_IDS",

@@ -1,0 +1,158 @@
+"""Per-language search structures of the matcher: BM25 indexes, fuzzy and Arabizi lookups."""
+
+from __future__ import annotations
+
+import gc
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from bot.content._bm25 import BM25Index, weigh
+from bot.content._fuzzy import FuzzyVocabulary
+from bot.content._text import Analyzer, analyzer
+from bot.content._translit import (
+    ARABIZI_STOPWORDS,
+    ARABIZI_TOKEN,
+    arabic_skeleton,
+    arabizi_skeleton,
+    latin_to_cyrillic,
+    looks_latin,
+)
+from bot.content.schema import Clip, ContentIndex
+from bot.content.tuning import MatcherTuning
+
+Query = list[tuple[str, float]]  # (stem, weight) pairs of a question
+
+
+@dataclass
+class LanguageIndex:
+    """Everything needed to score a question written in one language."""
+
+    analyzer: Analyzer
+    clips: BM25Index
+    questions: BM25Index
+    question_owner: list[int]
+    topics: BM25Index
+    skeletons: dict[str, str] = field(default_factory=dict)  # Arabizi: skeleton -> stem
+    fuzzy: FuzzyVocabulary = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.fuzzy = FuzzyVocabulary(self.clips.vocabulary())
+
+    def _romanised_terms(self, text: str) -> list[tuple[str, float]] | None:
+        """Terms of Russian or Arabic typed in Latin letters; None for other text."""
+        language = self.analyzer.language
+        if language not in ("ru", "ar") or not looks_latin(text):
+            return None
+        if language == "ru":
+            return [(term, 0.9) for term in self.analyzer.terms(latin_to_cyrillic(text))]
+        found: list[tuple[str, float]] = []
+        for token in ARABIZI_TOKEN.findall(text.casefold()):
+            stem = self.skeletons.get(arabizi_skeleton(token))
+            if token not in ARABIZI_STOPWORDS and stem is not None:
+                found.append((stem, 0.8))
+        return found
+
+    def query(self, text: str, fuzzy_weight: float) -> tuple[Query, float]:
+        """(term, weight) pairs of ``text`` and the share of its idf mass that is indexed;
+        unknown terms are replaced by a close known term (``fuzzy_weight`` 0: not at all)."""
+        weights: dict[str, float] = {}
+        known = total = 0.0
+        romanised = self._romanised_terms(text)
+        pairs = romanised if romanised else [(t, 1.0) for t in self.analyzer.terms(text)]
+        for term, weight in pairs:
+            if fuzzy_weight and term not in self.clips:
+                near = self.fuzzy.nearest(term)
+                if near is not None:
+                    term, weight = near, weight * fuzzy_weight
+            idf = self.clips.idf(term)
+            total += idf
+            if term in self.clips:
+                known += idf * weight
+            weights[term] = max(weights.get(term, 0.0), weight)
+        return list(weights.items()), (known / total if total else 0.0)
+
+
+def denominator(index: BM25Index, query: Query) -> float:
+    """The query's idf mass in ``index``: divides scores so that they fall in [0, 1]."""
+    return sum(weight * index.idf(term) for term, weight in query)
+
+
+def _skeleton_map(lang_analyzer: Analyzer, clips: BM25Index) -> dict[str, str]:
+    """Consonant skeleton of every Arabic word met so far -> the most common indexed stem."""
+    best: dict[str, tuple[float, str]] = {}
+    for word, stem in list(lang_analyzer.stems_seen()):
+        if stem not in clips or word in lang_analyzer.stopwords:
+            continue
+        skeleton = arabic_skeleton(word)
+        if len(skeleton) >= 2:
+            key = (-clips.idf(stem), stem)
+            if skeleton not in best or key > best[skeleton]:
+                best[skeleton] = key
+    return {skeleton: stem for skeleton, (_, stem) in best.items()}
+
+
+def build_language_index(index: ContentIndex, clips: Sequence[Clip], language: str,
+                    tuning: MatcherTuning) -> LanguageIndex:
+    lang_analyzer = analyzer(language)
+    terms = lang_analyzer.terms
+    clip_docs: list[tuple[Counter[str], float]] = []
+    question_docs: list[tuple[Counter[str], float]] = []
+    question_owner: list[int] = []
+    primary_text: dict[str, list[str]] = {topic_id: [] for topic_id in index.topics}
+    secondary_text: dict[str, list[str]] = {topic_id: [] for topic_id in index.topics}
+    for number, clip in enumerate(clips):
+        question_terms = [terms(q) for q in clip.example_questions.get(language, [])]
+        asked = [t for q in question_terms for t in q]
+        title = terms(clip.title.get(language, ""))
+        summary = terms(clip.summary.get(language, ""))
+        transcript = terms(clip.transcript.get(language, ""))
+        clip_docs.append(weigh([
+            (title, tuning.title_field), (summary, tuning.summary_field),
+            (transcript, tuning.transcript_field), (asked, tuning.question_field),
+        ]))
+        for question in question_terms:
+            question_docs.append((Counter(question), float(len(question))))
+            question_owner.append(number)
+        for rank, topic_id in enumerate(clip.topics):
+            aggregate = primary_text if rank == 0 else secondary_text
+            for part in (title, summary, transcript, asked):
+                aggregate[topic_id].extend(part)
+    topic_docs = [
+        weigh([(terms(topic.title_in(language)), 30.0),
+               (terms(topic.description_in(language)), 20.0),
+               (primary_text[topic_id], 1.0), (secondary_text[topic_id], 0.5)])
+        for topic_id, topic in index.topics.items()
+    ]
+    clip_index = BM25Index(clip_docs)
+    return LanguageIndex(
+        skeletons=_skeleton_map(lang_analyzer, clip_index) if language == "ar" else {},
+        analyzer=lang_analyzer,
+        clips=clip_index,
+        questions=BM25Index(question_docs, b=0.3),
+        question_owner=question_owner,
+        topics=BM25Index(topic_docs, b=0.3),
+    )
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of acyclic postings are allocated."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def script_languages(text: str) -> frozenset[str] | None:
+    """Languages whose index can understand ``text``'s script (None: any)."""
+    for char in text:
+        if "\u0600" <= char <= "\u06ff":
+            return frozenset({"ar"})
+        if "\u0400" <= char <= "\u04ff":
+            return frozenset({"ru"})
+    return None
