@@ -26,6 +26,7 @@ from bot.telegram_adapter.convert import UpdateConverter
 from bot.telegram_adapter.executor import ActionExecutor
 from bot.telegram_adapter.processor import ChatOrderedProcessor
 from bot.telegram_adapter.rate_limiter import ChatAwareRateLimiter
+from bot.telegram_adapter.shared_limiter import SharedRateLimiter
 
 log = logging.getLogger("bot.updates")
 TICK_SECONDS = 15.0
@@ -87,11 +88,16 @@ class BotRuntime:
         s = self.settings
         if not s.bot_token:
             raise RuntimeError("a bot token is needed to build the application")
-        limiter = ChatAwareRateLimiter(
+        limiter: ChatAwareRateLimiter | SharedRateLimiter = ChatAwareRateLimiter(
             per_chat_rate=s.per_chat_messages_per_second,
-            overall_per_second=s.overall_messages_per_second,
-            group_per_minute=s.group_messages_per_minute,
+            overall_per_second=int(s.overall_messages_per_second),
+            group_per_minute=int(s.group_messages_per_minute),
         )
+        if not self.db.is_sqlite:  # several processes may share this database
+            limiter = SharedRateLimiter(limiter, self.db,
+                                        per_chat_rate=s.per_chat_messages_per_second,
+                                        group_per_minute=s.group_messages_per_minute,
+                                        overall_per_second=s.overall_messages_per_second)
         builder = (ApplicationBuilder().token(s.bot_token).base_url(s.api_url)
                    .base_file_url(s.file_url).rate_limiter(limiter)
                    .concurrent_updates(ChatOrderedProcessor(256))
