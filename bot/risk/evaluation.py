@@ -42,7 +42,10 @@ class Outcome:
 class EvalReport:
     """Counts from which every figure is derived."""
 
-    outcomes: list[Outcome] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list, repr=False)
+
+    def __repr__(self) -> str:  # never print held-out messages in a test failure
+        return f"EvalReport({len(self.outcomes)} messages)"
 
     def _pr(self, outcomes: Sequence[Outcome], label: str) -> tuple[int, int, int]:
         true_pos = sum(1 for o in outcomes if o.item.label == label and o.predicted == label)

@@ -1,0 +1,56 @@
+"""Risk detector against the independent eval sets (dev and held-out test): recall bars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.risk import load_risk_detector
+from bot.risk.evaluation import EvalReport, LabelledMessage, evaluate, load_messages
+
+EVAL_DIR = Path(__file__).resolve().parents[1] / "eval"
+SPLITS = ("dev", "test")
+RECALL_BARS = {"distress": 0.95, "leaving": 0.90, "family": 0.90, "request": 0.90}
+MAX_FALSE_HANDOFF = 0.05
+
+
+def _messages() -> list[LabelledMessage]:
+    messages: list[LabelledMessage] = []
+    for split in SPLITS:
+        path = EVAL_DIR / f"risk_{split}.yaml"
+        if path.exists():
+            messages.extend(load_messages(path))
+    return messages
+
+
+@pytest.fixture(scope="module")
+def report() -> EvalReport:
+    messages = _messages()
+    if not messages:
+        pytest.skip("no tests/eval/risk_*.yaml files")
+    result = evaluate(load_risk_detector(), messages)
+    print("\nrisk detector on " + " + ".join(s for s in SPLITS if (EVAL_DIR / f"risk_{s}.yaml").exists()))
+    print(result.table())
+    return result
+
+
+@pytest.mark.parametrize(("label", "bar"), sorted(RECALL_BARS.items()))
+def test_recall_per_category(report: EvalReport, label: str, bar: float) -> None:
+    recall = report.recall(label)
+    assert recall is not None and recall >= bar, f"{label} recall {recall:.1%} < {bar:.0%}"
+
+
+def test_false_handoff_on_topic_questions(report: EvalReport) -> None:
+    rate = report.false_handoff_rate()
+    assert rate <= MAX_FALSE_HANDOFF, f"false handoff {rate:.1%} on hard_negative_question"
+
+
+def test_hostile_alone_never_handed_off(report: EvalReport) -> None:
+    assert report.hostile_none_handed_off() == 0
+
+
+def test_urgent_recall_is_reported(report: EvalReport) -> None:
+    recall = report.flag_recall("urgent")
+    print(f"urgent recall: {recall if recall is None else f'{recall:.1%}'}")
+    assert recall is None or recall >= 0.0
