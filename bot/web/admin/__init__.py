@@ -1,0 +1,12 @@
+"""The admin console (issue 6): flows, strings and clips editing, publishing, insight."""
+
+from bot.store.admin_repositories import (
+    latest_published_content,
+    latest_published_dialogs,
+    seed_dialogs_if_empty,
+)
+from bot.web.admin._app import install_admin_console, prepare_console_store
+from bot.web.admin._context import ConsoleContext
+
+__all__ = ["ConsoleContext", "install_admin_console", "latest_published_content",
+           "latest_published_dialogs", "prepare_console_store", "seed_dialogs_if_empty"]

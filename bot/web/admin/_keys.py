@@ -1,0 +1,20 @@
+"""Typed keys under which the console keeps its state on the aiohttp application."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from bot.web.admin._context import ConsoleContext
+    from bot.web.admin._ratelimit import LoginLimiter
+    from bot.web.admin._simulator import Simulators
+
+CONTEXT: web.AppKey[ConsoleContext] = web.AppKey("console_context")
+LIMITER: web.AppKey[LoginLimiter] = web.AppKey("console_limiter")
+TEMPLATES: web.AppKey[Environment] = web.AppKey("console_templates")
+SIMULATORS: web.AppKey[Simulators] = web.AppKey("console_simulators")
+PREFIX = "/admin"
