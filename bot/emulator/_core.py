@@ -51,6 +51,7 @@ class EmulatorCore:
     ) -> None:
         """Append one answered call to the log."""
         self.calls.append(RecordedCall(method, params, ok, error_code, description, time.time()))
+        self.world.poke()
 
     def known_chat(self, chat_id: int | str) -> int:
         """The numeric id of a chat the bot can see, else 400 chat not found."""

@@ -201,6 +201,7 @@ class World:
         self.chats: dict[int, dict[int, StoredMessage]] = {}
         self.files: dict[str, StoredFile] = {}
         self.cursor = 0
+        self.activity = 0
         self._last_message_id: dict[int, int] = {}
         self._file_counter = itertools.count(1)
         self._changed = asyncio.Event()
@@ -274,8 +275,21 @@ class World:
         self.cursor += 1
         if message is not None:
             message.cursor = self.cursor
+        self.poke()
+
+    def poke(self) -> None:
+        """Note activity that is not a chat change (a Bot API call) and wake every waiter."""
+        self.activity += 1
         self._changed.set()
         self._changed = asyncio.Event()
+
+    async def wait_activity(self, seen: int, timeout: float) -> None:
+        """Return once anything happened after activity count `seen`, or after `timeout`."""
+        if self.activity == seen:
+            try:
+                await asyncio.wait_for(self._changed.wait(), timeout)
+            except TimeoutError:
+                pass
 
     async def wait_change(self, since: int, timeout: float) -> None:
         """Return once the cursor is past `since`, or after `timeout` seconds."""

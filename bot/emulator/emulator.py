@@ -221,14 +221,16 @@ class BotApiEmulator:
         """Wait until `predicate()` is truthy (re-checked on every change); return its value."""
         deadline = time.monotonic() + timeout
         while True:
-            cursor = self.core.world.cursor
+            seen = self.core.world.activity
             value = predicate()
             if value:
                 return value
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(f"condition not met within {timeout} s")
-            await self.core.world.wait_change(cursor, min(remaining, 0.25))
+            # Woken by any message change or Bot API call; re-checked every 0.1 s anyway
+            # for predicates that look elsewhere (the bot's database, say).
+            await self.core.world.wait_activity(seen, min(remaining, 0.1))
 
     async def wait_for_bot_messages(
         self,
