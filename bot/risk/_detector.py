@@ -47,20 +47,21 @@ class _Tally:
     scores: dict[str, float] = field(default_factory=dict)
     firm: dict[str, float] = field(default_factory=dict)
     cues: list[str] = field(default_factory=list)
-    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    spans: dict[str, list[tuple[int, int, float]]] = field(default_factory=dict)
     urgent_cue: bool = False
 
-    def overlaps(self, section: str, match: re.Match[str]) -> bool:
-        """True when another language already counted this stretch of text for ``section``."""
-        start, end = match.span()
-        return any(s < end and start < e for s, e in self.spans.get(section, ()))
-
     def add(self, cue: Cue, match: re.Match[str], weight: float) -> None:
+        """Count ``cue``; a stretch of text already counted (in another language) counts once."""
         section = cue.section
-        self.spans.setdefault(section, []).append(match.span())
-        self.scores[section] = self.scores.get(section, 0.0) + weight
+        start, end = match.span()
+        spans = self.spans.setdefault(section, [])
+        counted = max((w for s, e, w in spans if s < end and start < e), default=0.0)
+        if weight <= counted:
+            return
+        spans.append((start, end, weight))
+        self.scores[section] = self.scores.get(section, 0.0) + weight - counted
         if not cue.soft:
-            self.firm[section] = self.firm.get(section, 0.0) + weight
+            self.firm[section] = self.firm.get(section, 0.0) + weight - counted
         self.urgent_cue = self.urgent_cue or cue.urgent
         self.cues.append(f'{section}/{cue.language}: "{match.group(0).strip()}"')
 
@@ -106,9 +107,7 @@ class RiskDetector:
             for section_name, section in lex.sections.items():
                 for match in _matches(section, scripts, padded):
                     cue = section.cue_at(padded, match.start())
-                    if tally.overlaps(section_name, match) or self._negated(
-                        cue, padded, match, language
-                    ):
+                    if self._negated(cue, padded, match, language):
                         continue
                     weight = cue.weight
                     if informational and cue.weight < 1.0:
@@ -137,8 +136,11 @@ class RiskDetector:
     def _negated(
         self, cue: Cue, padded: str, match: re.Match[str], hint: str | None = None
     ) -> bool:
-        """True when a negator governs the match: before it in its clause, inside or after it."""
-        if cue.negation_ok or cue.section in ("hostile",):
+        """True when a negator governs the match: before it in its clause, inside or after it.
+
+        Cues that carry their own negation ("don't want to live") are only checked before.
+        """
+        if cue.section == "hostile":
             return False
         start, end = match.span()
         clause_start = 0
@@ -151,9 +153,11 @@ class RiskDetector:
         after = " " + " ".join(after_tokens) + " "
         languages = {cue.language, hint} & self._by_language.keys()
         for lex in (self._by_language[language] for language in languages):
-            windows = [(lex.negators, before), (lex.post_negators, after)]
-            if cue.section != "family":
-                windows.append((lex.negators, inside))
+            windows = [(lex.negators, before)]
+            if not cue.negation_ok:
+                windows.append((lex.post_negators, after))
+                if cue.section != "family":
+                    windows.append((lex.negators, inside))
             exceptions = lex.negation_exceptions
             for negators, window in windows:
                 if negators is None:
