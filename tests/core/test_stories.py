@@ -23,9 +23,8 @@ from tests.stories.story import (
     all_stories,
     button_labels,
     check_expect,
-    xfail_reason,
 )
-from tests.stories.support import real_library, real_risk_detector
+from tests.stories.support import real_library, real_risk_detector, story_params
 
 STORIES = all_stories()
 STEP_SECONDS = 5.0  # the story clock moves between steps, so flood control stays out of it
@@ -182,17 +181,6 @@ class CoreStoryRun:
         reply.buttons += [b.label for row in buttons for b in row]
 
 
-def story_params(stories: list[Story]) -> list[Any]:
-    """One pytest param per story; a story expected to fail today is an xfail (XPASS in -ra)."""
-    languages = real_risk_detector().languages
-    params = []
-    for story in stories:
-        reason = xfail_reason(story, languages)
-        marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
-        params.append(pytest.param(story, id=story.id, marks=marks))
-    return params
-
-
 @pytest.mark.parametrize("story", story_params(STORIES))
 async def test_story(story: Story, story_engine: tuple[Engine, Clock]) -> None:
     engine, clock = story_engine
@@ -237,7 +225,8 @@ def coverage_report(dialogs: DialogSet, coverage: Coverage) -> str:
     lines = [
         f"Story coverage over {len(coverage.stories_run)} stories "
         f"(dialog version {dialogs.version}):",
-        f"  states reached:                  {pct(len(states) - len(missing_states), len(states))}",
+        f"  states reached:                  "
+        f"{pct(len(states) - len(missing_states), len(states))}",
         f"  flow transitions (state's own):  {pct(len(own) - len(missing_own), len(own))}",
         f"  global triggers fired anywhere:  "
         f"{pct(len(global_triggers) - len(missing_global), len(global_triggers))}",
