@@ -38,6 +38,7 @@ class EmulatorCore:
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
         self.inline_answers: list[dict[str, Any]] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.profile: dict[str, str] = {}
         self.closed = False
 
     @property

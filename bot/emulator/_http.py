@@ -8,7 +8,11 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from bot.emulator import _methods_chats, _methods_messages  # noqa: F401  (register methods)
+from bot.emulator import (  # noqa: F401  (importing registers the methods)
+    _methods_chats,
+    _methods_messages,
+    _methods_misc,
+)
 from bot.emulator._core import EmulatorCore
 from bot.emulator._errors import ApiError
 from bot.emulator._params import Params, UploadedFile

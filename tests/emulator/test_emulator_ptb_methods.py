@@ -94,3 +94,16 @@ async def test_inline_query_answer_and_webhook_info(bot: Bot, emulator: BotApiEm
     assert info.url == "" and info.pending_update_count == 1
     [update] = await bot.get_updates()
     assert update.inline_query.query == "raqqa"
+
+
+async def test_profile_admins_and_leaving(bot: Bot) -> None:
+    assert await bot.set_my_description("Testimony of people who left", language_code="en")
+    description = await bot.get_my_description(language_code="en")
+    assert description.description == "Testimony of people who left"
+    assert (await bot.get_my_name()).name == "Testimony"
+    admins = await bot.get_chat_administrators(GROUP_ID)
+    assert {admin.status for admin in admins} == {"creator", "administrator"}
+    assert await bot.get_chat_member_count(GROUP_ID) == 3
+    assert await bot.leave_chat(GROUP_ID)
+    with pytest.raises(Forbidden, match="not a member"):
+        await bot.send_message(GROUP_ID, "still here?")
