@@ -43,6 +43,8 @@ class Settings:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     port: int = 8443
+    webhook_listen: str = "0.0.0.0"
+    webhook_max_connections: int = 40
     per_chat_messages_per_second: float = 1.0
     overall_messages_per_second: float = 30.0
     group_messages_per_minute: float = 20.0
@@ -131,6 +133,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
         port=_int(env, "PORT", 8443) or 8443,
+        webhook_listen=env.get("WEBHOOK_LISTEN", "0.0.0.0").strip() or "0.0.0.0",
+        webhook_max_connections=_int(env, "WEBHOOK_MAX_CONNECTIONS", 40) or 40,
     )
 
 

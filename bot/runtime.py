@@ -195,6 +195,26 @@ class BotRuntime:
         log.info("update", extra={"fields": fields})
         return True
 
+    async def process_json(self, data: dict[str, object]) -> bool:
+        """Webhook entry: parse, keep one chat's updates in order in this process, process.
+
+        Raises when the update could not be processed, so that the webhook answers 500.
+        """
+        assert self.application is not None
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except (KeyError, TypeError, ValueError) as err:
+            log.warning("webhook body is not a valid update",
+                        extra={"fields": {"error": type(err).__name__}})
+            return False
+        result: list[bool] = []
+
+        async def run() -> None:
+            result.append(await self.process(update))
+
+        await self.application.update_processor.process_update(update, run())
+        return bool(result and result[0])
+
     async def _apologise(self, event: object) -> None:
         if not isinstance(event, UserEvent.__args__) or self.executor is None:  # type: ignore
             return

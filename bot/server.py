@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -12,6 +13,7 @@ from bot.config import Settings
 from bot.logs import setup_logging
 from bot.runtime import BotRuntime, load_data_files, open_database
 from bot.web import install_health_routes
+from bot.web.webhook import install_webhook_route
 
 log = logging.getLogger("bot")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query",
@@ -59,17 +61,42 @@ async def serve_web(runtime: BotRuntime, host: str, port: int) -> web.AppRunner:
     return runner
 
 
+async def start_webhook(runtime: BotRuntime) -> web.AppRunner:
+    """Serve the webhook at WEBHOOK_URL's path on PORT and register it with Telegram."""
+    settings = runtime.settings
+    assert settings.webhook_url and settings.webhook_secret
+    app = runtime.build_application()
+    await app.initialize()
+    await app.start()
+    web_app = web.Application(client_max_size=2 * 1024 * 1024)
+    path = urlsplit(settings.webhook_url).path or "/"
+    install_webhook_route(web_app, path, settings.webhook_secret, runtime.process_json)
+    install_health_routes(web_app, lambda: runtime.db if runtime.application else None)
+    runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
+    await runner.setup()
+    await web.TCPSite(runner, settings.webhook_listen, settings.port).start()
+    await app.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret,
+                              max_connections=settings.webhook_max_connections,
+                              allowed_updates=ALLOWED_UPDATES)
+    return runner
+
+
 async def run_bot(settings: Settings) -> None:
     setup_logging(settings.log_format, settings.log_level)
     data = load_data_files(settings)
     db = await open_database(settings)
     runtime = BotRuntime(settings, data, db)
-    web_runner = await serve_web(runtime, settings.admin_host, settings.admin_port)
-    await start_polling(runtime)
-    log.info("bot running (long polling)", extra={"fields": {"port": settings.admin_port}})
+    runners = [await serve_web(runtime, settings.admin_host, settings.admin_port)]
+    if settings.webhook_url:
+        runners.append(await start_webhook(runtime))
+        log.info("bot running (webhook)", extra={"fields": {"port": settings.port}})
+    else:
+        await start_polling(runtime)
+        log.info("bot running (long polling)", extra={"fields": {"port": settings.admin_port}})
     try:
         await wait_for_signal()
     finally:
         await stop_application(runtime)
-        await web_runner.cleanup()
+        for runner in runners:
+            await runner.cleanup()
         await db.close()

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 _DATA: dict[str, DataFiles] = {}
 
 
-def test_database_url(tmp_path: Path) -> str:
+def database_url_for_tests(tmp_path: Path) -> str:
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path}/e2e.sqlite3"
 
 
@@ -103,7 +103,7 @@ async def stack(tmp_path: Path) -> AsyncIterator[Stack]:
     emu = BotApiEmulator(DEFAULT_TOKEN, bot_username="testimony_demo_bot")
     await emu.start()
     world = populate_demo_world(emu)
-    settings = e2e_settings(emu, test_database_url(tmp_path), world.group_id)
+    settings = e2e_settings(emu, database_url_for_tests(tmp_path), world.group_id)
     db = await fresh_database(settings.database_url)
     runtime = BotRuntime(settings, shared_data(settings), db)
     await start_polling(runtime)
