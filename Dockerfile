@@ -2,7 +2,6 @@
 # Multi-stage build: wheels in a builder, a slim non-root runtime.
 FROM python:3.11-slim AS builder
 WORKDIR /src
-RUN pip install --no-cache-dir --upgrade pip build
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
@@ -17,9 +16,9 @@ COPY dialogs ./dialogs
 COPY content_index.yaml ./
 COPY media ./media
 RUN mkdir -p /app/data && chown bot:bot /app/data
-USER bot
+USER 10001
 EXPOSE 8080 8443
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
-  CMD python -c "import urllib.request,os; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('ADMIN_PORT','8080'), timeout=4)"
+  CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('ADMIN_PORT', '8080'), timeout=4)"]
 ENTRYPOINT ["testimony-bot"]
 CMD ["run"]
