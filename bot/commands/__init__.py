@@ -10,4 +10,6 @@ COMMAND_MODULES = (
     "bot.commands.ask",
     "bot.commands.gaps",
     "bot.commands.graph",
+    "bot.commands.db",
+    "bot.commands.rotate_key",
 )
