@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -13,6 +13,7 @@ from bot.errors import ContentIndexError, Problem
 from bot.yamlsource import PathKey, YamlDocument, YamlSyntaxError, load_yaml
 
 _MIN_EXAMPLE_QUESTIONS = 2
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class _Checker:
@@ -32,7 +33,7 @@ class _Checker:
     def warning(self, path: PathKey, message: str) -> None:
         self.problems.append(self.doc.problem(path, message, "warning"))
 
-    def model(self, cls: type[BaseModel], data: dict[str, Any], path: PathKey, label: str):
+    def model(self, cls: type[_M], data: dict[str, Any], path: PathKey, label: str) -> _M | None:
         """Validate ``data`` as ``cls``; record each pydantic error at its own line."""
         try:
             return cls.model_validate(data)
