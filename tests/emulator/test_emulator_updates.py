@@ -211,3 +211,21 @@ async def test_control_api_mirrors_the_driver(api: BotApiClient, emulator: BotAp
     await api.control("POST", "/flood", enabled=True)
     await api.control("POST", "/reset")
     assert emulator.messages(USER_ID) == [] and emulator.calls == []
+
+
+async def test_sustains_hundreds_of_updates_per_second(
+    api: BotApiClient, emulator: BotApiEmulator
+) -> None:
+    started = time.monotonic()
+    for index in range(2000):
+        emulator.user_sends(USER_ID, f"m{index}")
+    received, offset = 0, 0
+    while received < 2000:
+        batch = await api.ok("getUpdates", offset=offset, limit=100)
+        received += len(batch)
+        offset = batch[-1]["update_id"] + 1
+    for start in range(0, 500, 50):
+        await asyncio.gather(*(api.ok("sendMessage", chat_id=USER_ID, text=f"r{i}")
+                               for i in range(start, start + 50)))
+    elapsed = time.monotonic() - started
+    assert 2500 / elapsed > 300, f"{2500 / elapsed:.0f} events/s"
