@@ -16,8 +16,8 @@ def weigh(fields: Iterable[Field]) -> tuple[Counter[str], float]:
     counts: Counter[str] = Counter()
     length = 0.0
     for terms, weight in fields:
-        if weight == 1.0:
-            counts.update(terms)
+        if float(weight).is_integer() and 0 < weight <= 8:
+            counts.update(list(terms) * int(weight))  # counted in C: repeat, don't multiply
         else:
             for term, count in Counter(terms).items():
                 counts[term] += weight * count
