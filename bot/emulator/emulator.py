@@ -336,12 +336,12 @@ class BotApiEmulator:
         core.world.touch()
 
     async def sleep_until_idle(self, quiet: float = 0.2, timeout: float = 5.0) -> None:
-        """Wait until no change happened for `quiet` seconds (handy in demos and benches)."""
+        """Wait until no message changed and no call ended for `quiet` seconds (or `timeout`)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            cursor = self.core.world.cursor
+            seen = self.core.world.activity
             await asyncio.sleep(quiet)
-            if self.core.world.cursor == cursor:
+            if self.core.world.activity == seen:
                 return
 
 
