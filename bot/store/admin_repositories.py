@@ -27,9 +27,22 @@ from bot.store.admin_models import (
 from bot.store.models import CaseRow, Counter
 
 _HASHER = PasswordHasher()
-# Verifying against this keeps the time of a login with an unknown name like a real one.
-_DUMMY_HASH = _HASHER.hash("no such user: constant-time dummy")
+_DUMMY: dict[str, str] = {}
 SESSION_SECONDS = 8 * 3600.0
+
+
+def use_password_hasher(hasher: PasswordHasher) -> None:
+    """Replace the argon2 parameters (tests use cheap ones; production keeps the defaults)."""
+    global _HASHER
+    _HASHER = hasher
+    _DUMMY.clear()
+
+
+def _dummy_hash() -> str:
+    """Verifying against this keeps a login with an unknown name as slow as a real one."""
+    if "hash" not in _DUMMY:
+        _DUMMY["hash"] = _HASHER.hash("no such user: constant-time dummy")
+    return _DUMMY["hash"]
 
 
 def hash_password(password: str) -> str:
@@ -83,7 +96,7 @@ class AdminUsers:
         """The user when name and password match and the account is enabled."""
         user = await self.by_name(name)
         try:
-            _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+            _HASHER.verify(user.password_hash if user else _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             return None
         if user is None or user.disabled:

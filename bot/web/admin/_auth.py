@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 from aiohttp import web
 
 from bot.store.admin_repositories import AdminSessions, AdminUsers, Audit
-from bot.web.admin._keys import CONTEXT, LIMITER, PREFIX
+from bot.web.admin._keys import CONTEXT, LIMITER, LOGIN, LOGIN_CSRF, PREFIX
 from bot.web.admin._render import error_page, render
 
 COOKIE = "tb_admin"
@@ -84,7 +84,7 @@ async def console_middleware(request: web.Request, handler: Handler) -> web.Stre
 
 async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     ctx = request.app[CONTEXT]
-    request["login"] = None
+    request[LOGIN] = None
     if request.path.startswith(f"{PREFIX}/static/"):
         return await handler(request)
     refused = await _check_body(request)
@@ -93,10 +93,10 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     token = request.cookies.get(COOKIE)
     if token:
         async with ctx.db.transaction() as session:
-            request["login"] = await AdminSessions(session).resolve(token)
+            request[LOGIN] = await AdminSessions(session).resolve(token)
     if request.path in PUBLIC_PATHS:
         return await handler(request)
-    login = request["login"]
+    login = request[LOGIN]
     if login is None:
         if request.method == "GET" and not _wants_json(request):
             raise web.HTTPSeeOther(f"{PREFIX}/login?next={quote(request.path_qs)}")
@@ -117,7 +117,7 @@ def requires(*roles: str) -> Callable[[Handler], Handler]:
     def wrap(handler: Handler) -> Handler:
         @wraps(handler)
         async def guarded(request: web.Request) -> web.StreamResponse:
-            login = request.get("login")
+            login = request.get(LOGIN)
             if login is None or login.role not in roles:
                 return _refuse(request, 403, "Not allowed",
                                "Your role does not allow this page or action.")
@@ -138,15 +138,15 @@ def _safe_next(raw: str | None, role: str) -> str:
 
 
 async def login_page(request: web.Request) -> web.StreamResponse:
-    if request.get("login") is not None:
-        raise web.HTTPSeeOther(_safe_next(request.query.get("next"), request["login"].role))
+    if request.get(LOGIN) is not None:
+        raise web.HTTPSeeOther(_safe_next(request.query.get("next"), request[LOGIN].role))
     return _login_form(request)
 
 
 def _login_form(request: web.Request, status: int = 200, message: str = "",
                 name: str = "") -> web.Response:
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
-    request["login_csrf"] = token
+    request[LOGIN_CSRF] = token
     response = render(request, "login.html", status=status, message=message, name=name,
                       next=request.query.get("next", ""))
     ctx = request.app[CONTEXT]
@@ -196,15 +196,15 @@ async def logout(request: web.Request) -> web.StreamResponse:
     token = request.cookies.get(COOKIE, "")
     async with ctx.db.transaction() as session:
         await AdminSessions(session).close(token)
-        await Audit(session).record(request["login"].name, "logout",
-                                    f"user {request['login'].name}")
+        await Audit(session).record(request[LOGIN].name, "logout",
+                                    f"user {request[LOGIN].name}")
     response = web.HTTPSeeOther(f"{PREFIX}/login")
     response.del_cookie(COOKIE, path=PREFIX)
     raise response
 
 
 async def home(request: web.Request) -> web.StreamResponse:
-    raise web.HTTPSeeOther(f"{PREFIX}/{HOME_BY_ROLE.get(request['login'].role, 'dashboard')}")
+    raise web.HTTPSeeOther(f"{PREFIX}/{HOME_BY_ROLE.get(request[LOGIN].role, 'dashboard')}")
 
 
 def install_auth_routes(app: web.Application) -> None:

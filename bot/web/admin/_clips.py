@@ -24,7 +24,7 @@ from bot.web.admin._clip_index import (
 )
 from bot.web.admin._content_publishing import publish_index
 from bot.web.admin._errors import StaleEdit
-from bot.web.admin._keys import CONTEXT, PREFIX
+from bot.web.admin._keys import CONTEXT, LOGIN, PREFIX
 from bot.web.admin._render import error_page, render
 
 EDITORS = ("admin", "editor")
@@ -124,7 +124,7 @@ async def clip_save(request: web.Request) -> web.Response:
     new_text = replace_clip(index_text, clip_id, text)
     try:
         number, problems = await publish_index(
-            ctx, new_text, base_version=base, author=request["login"].name,
+            ctx, new_text, base_version=base, author=request[LOGIN].name,
             note=str(form.get("note", ""))[:500] or f"edit clip {clip_id}",
             target=f"clip {clip_id}", before=before, after=text)
     except StaleEdit as stale:
@@ -199,7 +199,7 @@ async def clip_upload(request: web.Request) -> web.Response:
     new_text = append_clip(index_text, text)
     try:
         number, problems = await publish_index(
-            ctx, new_text, base_version=base, author=request["login"].name,
+            ctx, new_text, base_version=base, author=request[LOGIN].name,
             note=f"add clip {clip_id}", target=f"clip {clip_id}", before=None, after=text)
     except StaleEdit as stale:
         if target is not None:
@@ -246,7 +246,7 @@ async def gap_add(request: web.Request) -> web.Response:
     try:
         new_text = add_example_question(index_text, clip_id, language, question)
         number, problems = await publish_index(
-            ctx, new_text, base_version=version, author=request["login"].name,
+            ctx, new_text, base_version=version, author=request[LOGIN].name,
             note=f"example question for {clip_id} ({language})", target=f"clip {clip_id}",
             before=None, after=f"{language}: {question}")
     except (ContentIndexError, StaleEdit) as err:

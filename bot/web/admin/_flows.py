@@ -12,7 +12,7 @@ from bot.web.admin._auth import requires
 from bot.web.admin._context import ConsoleContext
 from bot.web.admin._diffs import diff_files
 from bot.web.admin._errors import ConsoleError, StaleEdit
-from bot.web.admin._keys import CONTEXT, PREFIX, SIMULATORS
+from bot.web.admin._keys import CONTEXT, LOGIN, PREFIX, SIMULATORS
 from bot.web.admin._publishing import check_files, publish_files, published, story_runner
 from bot.web.admin._render import error_page, render
 
@@ -129,8 +129,8 @@ async def save_draft(request: web.Request) -> web.Response:
         return web.json_response({"error": "the text is too long"}, status=413)
     async with ctx.db.transaction() as session:
         await DialogDrafts(session).save(relpath, text, int(data.get("base_version", 0)),
-                                         request["login"].name)
-        await Audit(session).record(request["login"].name, "draft_saved", relpath,
+                                         request[LOGIN].name)
+        await Audit(session).record(request[LOGIN].name, "draft_saved", relpath,
                                     None, text)
     return web.json_response({"saved": True})
 
@@ -147,7 +147,7 @@ async def publish(request: web.Request) -> web.Response:
         base = 0
     try:
         files = await _merged(ctx, relpath, text)
-        number, check = await publish_files(ctx, files, author=request["login"].name,
+        number, check = await publish_files(ctx, files, author=request[LOGIN].name,
                                             note=note or f"edit {relpath}", base_version=base,
                                             discard_draft=relpath)
     except StaleEdit as stale:
@@ -226,7 +226,7 @@ async def rollback(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text="no such version")
     try:
         base = int(str(form.get("base_version", "0")))
-        new, check = await publish_files(ctx, version_files(row), author=request["login"].name,
+        new, check = await publish_files(ctx, version_files(row), author=request[LOGIN].name,
                                          note=f"roll back to version {number}",
                                          base_version=base, action="rollback")
     except StaleEdit as stale:

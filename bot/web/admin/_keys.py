@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot.store.admin_repositories import Login
+
 if TYPE_CHECKING:
     from jinja2 import Environment
 
@@ -18,3 +20,5 @@ LIMITER: web.AppKey[LoginLimiter] = web.AppKey("console_limiter")
 TEMPLATES: web.AppKey[Environment] = web.AppKey("console_templates")
 SIMULATORS: web.AppKey[Simulators] = web.AppKey("console_simulators")
 PREFIX = "/admin"
+LOGIN: web.RequestKey[Login | None] = web.RequestKey("console_login")
+LOGIN_CSRF: web.RequestKey[str] = web.RequestKey("console_login_csrf")

@@ -8,7 +8,7 @@ from bot.errors import StoreError
 from bot.store.admin_models import ROLES
 from bot.store.admin_repositories import AdminUsers, Audit
 from bot.web.admin._auth import requires
-from bot.web.admin._keys import CONTEXT, PREFIX
+from bot.web.admin._keys import CONTEXT, LOGIN, PREFIX
 from bot.web.admin._render import render
 
 
@@ -34,7 +34,7 @@ async def user_create(request: web.Request) -> web.Response:
     try:
         async with ctx.db.transaction() as session:
             await AdminUsers(session).create(name, role, str(form.get("password", "")))
-            await Audit(session).record(request["login"].name, "user_created", f"user {name}",
+            await Audit(session).record(request[LOGIN].name, "user_created", f"user {name}",
                                         None, f"role {role}")
     except StoreError as err:
         return await _users_page(request, str(err), 400)
@@ -47,12 +47,12 @@ async def user_toggle(request: web.Request) -> web.Response:
     user_id = int(request.match_info["user_id"])
     form = await request.post()
     disabled = form.get("disabled") == "1"
-    if user_id == request["login"].user_id and disabled:
+    if user_id == request[LOGIN].user_id and disabled:
         return await _users_page(request, "You cannot disable your own account.", 400)
     async with ctx.db.transaction() as session:
         user = await AdminUsers(session).set_disabled(user_id, disabled)
         if user is not None:
-            await Audit(session).record(request["login"].name,
+            await Audit(session).record(request[LOGIN].name,
                                         "user_disabled" if disabled else "user_enabled",
                                         f"user {user.name}")
     raise web.HTTPSeeOther(f"{PREFIX}/users")

@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bot.web.admin._keys import PREFIX, TEMPLATES
+from bot.web.admin._keys import LOGIN, LOGIN_CSRF, PREFIX, TEMPLATES
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 NAV = (
@@ -42,10 +42,10 @@ def make_environment() -> Environment:
 def render(request: web.Request, template: str, status: int = 200, **values: Any
            ) -> web.Response:
     env = request.app[TEMPLATES]
-    login = request.get("login")
+    login = request.get(LOGIN)
     nav = [(slug, label) for slug, label, roles in NAV if login and login.role in roles]
     html = env.get_template(template).render(
-        login=login, nav=nav, csrf=login.csrf_token if login else request.get("login_csrf", ""),
+        login=login, nav=nav, csrf=login.csrf_token if login else request.get(LOGIN_CSRF, ""),
         section=values.pop("section", ""), **values)
     return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
 
