@@ -10,6 +10,8 @@ COMMAND_MODULES = (
     "bot.commands.ask",
     "bot.commands.gaps",
     "bot.commands.graph",
+    "bot.commands.link",
+    "bot.commands.campaigns",
     "bot.commands.db",
     "bot.commands.rotate_key",
 )
