@@ -105,14 +105,17 @@ class RiskDetector:
         for lex in self._lexicons:
             bonus = HINT_BONUS if lex.language == language else 0.0
             for section_name, section in lex.sections.items():
-                for match in _matches(section, scripts, padded):
-                    cue = section.cue_at(padded, match.start())
-                    if self._negated(cue, padded, match, language):
-                        continue
-                    weight = cue.weight
-                    if informational and cue.weight < 1.0:
-                        weight *= INFORMATIONAL_DAMPING
-                    tally.add(cue, match, weight + bonus)
+                for hit in _matches(section, scripts, padded):
+                    for cue, match in section.cues_at(padded, hit.start()):
+                        if self._negated(cue, padded, match, language) or self._about_others(
+                            cue, padded, match
+                        ):
+                            continue
+                        weight = cue.weight
+                        if informational and cue.weight < 1.0:
+                            weight *= INFORMATIONAL_DAMPING
+                        tally.add(cue, match, weight + bonus)
+                        break
         category = self._choose(tally.scores, tally.firm)
         urgent = category is not None and (tally.urgent_cue or "urgent" in tally.scores)
         hostile = tally.scores.get("hostile", 0.0) >= HANDOFF_THRESHOLD
@@ -132,6 +135,19 @@ class RiskDetector:
             firm_ones = [c for c in applies if firm.get(c, 0.0) >= HANDOFF_THRESHOLD]
             return firm_ones[0] if firm_ones else applies[0]
         return applies[0] if applies else None
+
+    def _about_others(self, cue: Cue, padded: str, match: re.Match[str]) -> bool:
+        """True when the word just before a distress/leaving cue names someone else.
+
+        "why do people want to die" is a topic question; "I want to die" is not.
+        """
+        if cue.section not in ("distress", "leaving"):
+            return False
+        third_person = self._by_language[cue.language].third_person
+        if third_person is None:
+            return False
+        previous = padded[max(0, match.start() - 30) : match.start()].split()
+        return bool(previous) and third_person.fullmatch(previous[-1]) is not None
 
     def _negated(
         self, cue: Cue, padded: str, match: re.Match[str], hint: str | None = None

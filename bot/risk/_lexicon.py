@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from bot.yamlsource import YamlDocument, YamlSyntaxError, load_yaml
 
 CATEGORIES = ("distress", "leaving", "family", "request")
 CUE_SECTIONS = CATEGORIES + ("urgent", "hostile")
-PATTERN_LISTS = ("negators", "post_negators", "negation_exceptions", "informational")
+PATTERN_LISTS = (
+    "negators", "post_negators", "negation_exceptions", "informational", "third_person"
+)  # fmt: skip
 _KNOWN_KEYS = {"language", "macros", "clitics", "translit", "no_repair", *CUE_SECTIONS, *PATTERN_LISTS}
 _MACRO = re.compile(r"\{([^\W\d]\w*)\}")
 _GAP = re.compile(r" ?\.\. ?")
@@ -74,12 +77,12 @@ class CompiledSection:
     regexes: dict[str, re.Pattern[str]]
     cues: list[Cue]
 
-    def cue_at(self, text: str, start: int) -> Cue:
-        """The first cue that matches ``text`` at ``start`` (the section regex matched there)."""
+    def cues_at(self, text: str, start: int) -> Iterator[tuple[Cue, re.Match[str]]]:
+        """Every cue that matches ``text`` at ``start``, in lexicon order, with its match."""
         for cue in self.cues:
-            if cue.regex.match(text, start):
-                return cue
-        return self.cues[0]
+            match = cue.regex.match(text, start)
+            if match is not None:
+                yield cue, match
 
 
 @dataclass
@@ -92,6 +95,7 @@ class Lexicon:
     post_negators: re.Pattern[str] | None
     negation_exceptions: re.Pattern[str] | None
     informational: re.Pattern[str] | None
+    third_person: re.Pattern[str] | None
     no_repair: str | None = None
     words: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
