@@ -234,7 +234,7 @@ def coverage_report(dialogs: DialogSet, coverage: Coverage) -> str:
         "States no story reached:",
         *(f"  - {s}" for s in missing_states or ["(none)"]),
         "Flow transitions no story took:",
-        *(f"  - {s} --{t}-->" for s, t in missing_own or [("(none)", "")]),
+        *([f"  - {s} --{t}-->" for s, t in missing_own] or ["  - (none)"]),
         "Global triggers no story fired (in any state):",
         *(f"  - {t}" for t in missing_global or ["(none)"]),
     ]

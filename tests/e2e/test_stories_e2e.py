@@ -15,7 +15,7 @@ from bot.flows import DialogSet
 from bot.store import SqlUsers
 from tests.e2e.conftest import Stack
 from tests.stories.story import Reply, Story, StoryError, all_stories, button_labels, check_expect
-from tests.stories.support import real_library, real_risk_detector, story_params
+from tests.stories.support import real_risk_detector, story_params
 
 pytestmark = pytest.mark.e2e
 
@@ -136,11 +136,10 @@ class EmulatorStoryRun:
                              self._new_bot_messages(self.stack.group_id, before_group)]
         return reply
 
-    @staticmethod
-    def _clip_topics(caption: str, language: str) -> tuple[str, ...]:
+    def _clip_topics(self, caption: str, language: str) -> tuple[str, ...]:
         """A video's topics, found from the clip title on the caption's first line."""
         title = caption.split("\n", 1)[0].strip()
-        index = real_library().index
+        index = self.stack.runtime.library.index
         for clip in index:
             if title in (clip.title_in(language), clip.title_in("en")):
                 return tuple(clip.topics)
