@@ -2,8 +2,9 @@
 
 The handlers sit in handler group -1, before the runtime's catch-all TypeHandler (group 0),
 and stop there (ApplicationHandlerStop): inline updates carry no conversation, so the runtime
-has nothing to do with them. Logs carry counts and the language only: never the query text
-or a user id.
+has nothing to do with them. A caller outside PTB's handlers (a webhook feeding the runtime
+directly) hands inline updates to `InlineOutreach.process` instead. Logs carry counts and
+the language only: never the query text or a user id.
 """
 
 from __future__ import annotations
@@ -49,18 +50,31 @@ class InlineOutreach:
         self.runtime = runtime
         self.popular = PopularClips(runtime.library.index)
 
-    async def on_inline_query(self, update: Update,
-                              context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Answer `@bot words` with up to 50 clip results, then stop other handlers."""
+    async def process(self, update: Update) -> bool:
+        """Handle an inline update (True), or leave any other update alone (False).
+
+        For callers outside PTB's handlers, e.g. a webhook that calls the runtime directly.
+        """
+        if update.inline_query is not None:
+            kind, work = "InlineQuery", self._answer(update)
+        elif update.chosen_inline_result is not None:
+            kind, work = "ChosenInlineResult", self._count_chosen(update)
+        else:
+            return False
         try:
-            await self._answer(update, context)
-            UPDATES.labels("InlineQuery", "ok").inc()
-        except Exception as err:  # noqa: BLE001 - one bad query must not reach the runtime
-            UPDATES.labels("InlineQuery", "error").inc()
-            log.warning("inline query failed", extra={"fields": {"error": type(err).__name__}})
+            UPDATES.labels(kind, await work).inc()
+        except Exception as err:  # noqa: BLE001 - one bad inline update must not spread
+            UPDATES.labels(kind, "error").inc()
+            log.warning("inline update failed",
+                        extra={"fields": {"kind": kind, "error": type(err).__name__}})
+        return True
+
+    async def on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """PTB callback: handle, then stop: the runtime has nothing to do with inline updates."""
+        await self.process(update)
         raise ApplicationHandlerStop
 
-    async def _answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _answer(self, update: Update) -> str:
         query = update.inline_query
         assert query is not None
         runtime = self.runtime
@@ -72,28 +86,18 @@ class InlineOutreach:
             clip_ids = candidate_clips(library, request, popular)
             files = SqlClipFiles(session)
             file_ids = {clip_id: await files.get(clip_id) for clip_id in clip_ids}
-        results = build_results(library, strings, request, clip_ids, context.bot.username,
-                                file_ids)
+        results = build_results(library, strings, request, clip_ids,
+                                update.get_bot().username, file_ids)
         try:
             await query.answer(results, cache_time=CACHE_TIME_S, is_personal=True,
                                button=results_button(strings, request))
         except TelegramError as err:  # an expired query is normal when someone types fast
             log.info("inline answer refused", extra={"fields": {"error": type(err).__name__}})
-            return
+            return "refused"
         log.info("inline query", extra={"fields": {"language": request.language,
                                                    "results": len(results),
                                                    "empty": not request.words}})
-
-    async def on_chosen(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Count `inline_chosen{clip,campaign}` once per update, then stop other handlers."""
-        try:
-            result = await self._count_chosen(update)
-            UPDATES.labels("ChosenInlineResult", result).inc()
-        except Exception as err:  # noqa: BLE001
-            UPDATES.labels("ChosenInlineResult", "error").inc()
-            log.warning("chosen inline result failed",
-                        extra={"fields": {"error": type(err).__name__}})
-        raise ApplicationHandlerStop
+        return "ok"
 
     async def _count_chosen(self, update: Update) -> str:
         chosen = update.chosen_inline_result
@@ -112,6 +116,6 @@ class InlineOutreach:
 def install_inline_handlers(application: Application, runtime: BotRuntime) -> InlineOutreach:
     """Add the InlineQueryHandler and ChosenInlineResultHandler (group -1) to ``application``."""
     outreach = InlineOutreach(runtime)
-    application.add_handler(InlineQueryHandler(outreach.on_inline_query), group=INLINE_GROUP)
-    application.add_handler(ChosenInlineResultHandler(outreach.on_chosen), group=INLINE_GROUP)
+    application.add_handler(InlineQueryHandler(outreach.on_update), group=INLINE_GROUP)
+    application.add_handler(ChosenInlineResultHandler(outreach.on_update), group=INLINE_GROUP)
     return outreach

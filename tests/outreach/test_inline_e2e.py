@@ -6,6 +6,7 @@ import json
 import logging
 
 import pytest
+from telegram import Update
 
 from bot.core.deeplinks import parse_payload
 from bot.outreach import install_inline_handlers
@@ -21,7 +22,7 @@ async def test_inline_query_answer_and_chosen_result(stack: Stack,
                                                      caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="bot")
     assert stack.runtime.application is not None
-    install_inline_handlers(stack.runtime.application, stack.runtime)
+    outreach = install_inline_handlers(stack.runtime.application, stack.runtime)
     emu, user_id = stack.emu, stack.user_ids[0]
     async with stack.db.transaction() as session:
         await SqlClipFiles(session).put("salary-never-came", "CACHED-FILE-ID")
@@ -57,6 +58,16 @@ async def test_inline_query_answer_and_chosen_result(stack: Stack,
     assert await counters(stack.db, "inline_chosen") == [
         ({"campaign": "inline", "clip": "salary-never-came"}, 1)]
     assert emu.bot_messages(user_id) == []  # inline updates start no conversation
+
+    # Outside PTB's handlers (a webhook feeding the runtime), `process` does the same.
+    bot = stack.runtime.application.bot
+    chosen = {"result_id": "c-spring_clip-salary-never-came", "query": "",
+              "from": {"id": user_id, "is_bot": False, "first_name": "A"}}
+    assert await outreach.process(Update.de_json({"update_id": 10**9,
+                                                  "chosen_inline_result": chosen}, bot))
+    assert not await outreach.process(Update.de_json({"update_id": 10**9 + 1}, bot))
+    assert ({"campaign": "spring", "clip": "salary-never-came"}, 1) in await counters(
+        stack.db, "inline_chosen")
 
     logged = "\n".join(f"{r.getMessage()} {vars(r)}" for r in caplog.records
                         if r.name.startswith("bot"))
