@@ -22,7 +22,8 @@ from tests.stories.story import (
     StoryError,
     all_stories,
     button_labels,
-    check_expect,
+    fail_story,
+    step_failure,
 )
 from tests.stories.support import real_library, real_risk_detector, story_params
 
@@ -96,15 +97,10 @@ class CoreStoryRun:
             actions, extra = await self.perform(step.action, step.value)
             reply = self.reply(actions, extra)
             user = await self.ports.users.load(self.chat.ref.key)
-            language = user.language if user else self.story.language_code
-            state = user.state if user else None
-            problems = check_expect(step, reply, self.dialogs, language, state)
-            if problems:
-                failures.append(f"{step.describe()}: " + "; ".join(problems)
-                                + f"\n    bot said: {reply.texts}\n    buttons: {reply.buttons}")
-        if failures:
-            pytest.fail(f"story {self.story.id!r} ({self.story.name}):\n  "
-                        + "\n  ".join(failures), pytrace=False)
+            failure = step_failure(self.story, step, reply, self.dialogs, user)
+            if failure:
+                failures.append(failure)
+        fail_story(self.story, failures)
 
     async def perform(self, action: str, value: Any) -> tuple[list[Action], list[str]]:
         """Do one step; return the actions and any relayed texts (copyMessage carries none)."""

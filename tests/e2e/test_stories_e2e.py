@@ -10,11 +10,20 @@ from typing import Any
 
 import pytest
 
+from bot.core.state import UserState
 from bot.emulator import StoredMessage
 from bot.flows import DialogSet
 from bot.store import SqlUsers
 from tests.e2e.conftest import Stack
-from tests.stories.story import Reply, Story, StoryError, all_stories, button_labels, check_expect
+from tests.stories.story import (
+    Reply,
+    Story,
+    StoryError,
+    all_stories,
+    button_labels,
+    fail_story,
+    step_failure,
+)
 from tests.stories.support import real_risk_detector, story_params
 
 pytestmark = pytest.mark.e2e
@@ -40,7 +49,7 @@ class EmulatorStoryRun:
         self.emu.add_user(user_id, "Story", None, story.language_code)
         self.counselor_id = stack.counselor_ids[0]
 
-    async def _user(self) -> Any:
+    async def _user(self) -> UserState | None:
         crypto = self.stack.runtime.crypto
         async with self.stack.db.transaction() as session:
             return await SqlUsers(session, crypto).load(crypto.user_key(self.user_id))
@@ -57,16 +66,10 @@ class EmulatorStoryRun:
             await self._settle(before_user, before_group, quiet=bool(step.expect.get(
                 "nothing_sent")))
             reply = self.reply(before_user, before_group, topics_before, language)
-            user = await self._user()
-            language = user.language if user else self.story.language_code
-            state = user.state if user else None
-            problems = check_expect(step, reply, self.dialogs, language, state)
-            if problems:
-                failures.append(f"{step.describe()}: " + "; ".join(problems)
-                                + f"\n    bot said: {reply.texts}\n    buttons: {reply.buttons}")
-        if failures:
-            pytest.fail(f"story {self.story.id!r} ({self.story.name}) end to end:\n  "
-                        + "\n  ".join(failures), pytrace=False)
+            failure = step_failure(self.story, step, reply, self.dialogs, await self._user())
+            if failure:
+                failures.append(failure)
+        fail_story(self.story, failures, " end to end")
 
     def _last_id(self, chat_id: int) -> int:
         messages = self.emu.messages(chat_id)

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
+from bot.core.state import UserState
 from bot.flows import DialogSet
 
 STORIES_DIR = Path(__file__).resolve().parent
@@ -221,3 +223,20 @@ def _as_list(value: Any) -> Sequence[Any]:
     if value is None:
         return ()
     return value if isinstance(value, list) else [value]
+
+
+def step_failure(story: Story, step: Step, reply: Reply, dialogs: DialogSet,
+                 user: UserState | None) -> str | None:
+    """The step's unmet expectations as one report entry (None when all are met)."""
+    language = user.language if user else story.language_code
+    problems = check_expect(step, reply, dialogs, language, user.state if user else None)
+    if not problems:
+        return None
+    return (f"{step.describe()}: " + "; ".join(problems)
+            + f"\n    bot said: {reply.texts}\n    buttons: {reply.buttons}")
+
+
+def fail_story(story: Story, failures: Sequence[str], where: str = "") -> None:
+    if failures:
+        pytest.fail(f"story {story.id!r} ({story.name}){where}:\n  " + "\n  ".join(failures),
+                    pytrace=False)
