@@ -28,9 +28,10 @@ def weigh(fields: Iterable[Field]) -> tuple[Counter[str], float]:
 class BM25Index:
     """Weighted-field BM25 over documents numbered 0..N-1; scores are normalised to ~[0, 1].
 
-    Each posting stores its final impact idf * tf' / (tf' + K) (BM25 divided by k1 + 1), and
-    postings are sorted by impact, so a query reads at most ``max_postings`` of each term: the
-    best ones. It costs one dictionary update per posting read and nothing per document.
+    Each posting stores its final impact idf * tf' / (tf' + K) (BM25 divided by k1 + 1). A term
+    keeps only its ``max_postings`` best postings (impact-ordered pruning: a very common term
+    adds little and only to its best documents), so a query costs at most that many dictionary
+    updates per term, and nothing per document of the corpus.
     """
 
     def __init__(self, documents: Iterable[tuple[Mapping[str, float], float]], *,
@@ -45,7 +46,6 @@ class BM25Index:
                 docs_of[term].append(doc)
                 tfs_of[term].append(tf)
         self.size = len(lengths)
-        self.max_postings = max_postings
         average = (sum(lengths) / self.size) if self.size else 1.0
         norms = [k1 * (1.0 - b + b * length / average) if average else k1
                  for length in lengths]
@@ -56,8 +56,9 @@ class BM25Index:
             idf = self._idf[term] = self._idf_of(len(docs))
             impacts = [idf * tf / (tf + norms[doc]) for doc, tf in zip(docs, tfs_of[term],
                                                                         strict=True)]
-            if len(docs) > max_postings:  # keep the best postings first
-                order = sorted(range(len(docs)), key=impacts.__getitem__, reverse=True)
+            if len(docs) > max_postings:  # keep only the best postings: all a query reads
+                order = sorted(range(len(docs)), key=impacts.__getitem__,
+                               reverse=True)[:max_postings]
                 docs = [docs[i] for i in order]
                 impacts = [impacts[i] for i in order]
             self._postings[term] = (array("i", docs), array("f", impacts))
@@ -77,11 +78,6 @@ class BM25Index:
         """Inverse document frequency of ``term`` (the df=1 value for unknown terms)."""
         return self._idf.get(term, self.unknown_idf)
 
-    def document_frequency_share(self, term: str) -> float:
-        """Share of the documents that contain ``term``."""
-        entry = self._postings.get(term)
-        return len(entry[0]) / self.size if entry and self.size else 0.0
-
     def scores(self, query: Sequence[tuple[str, float]], denominator: float) -> dict[int, float]:
         """Score of every document sharing a term with ``query`` ((term, weight) pairs),
         divided by ``denominator`` (the query's total idf mass)."""
@@ -93,7 +89,6 @@ class BM25Index:
             if entry is None:
                 continue
             factor = weight * scale
-            cap = self.max_postings
-            for doc, impact in zip(entry[0][:cap], entry[1][:cap], strict=True):
+            for doc, impact in zip(entry[0], entry[1], strict=True):
                 accumulator[doc] = get(doc, 0.0) + factor * impact
         return accumulator

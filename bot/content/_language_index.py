@@ -130,7 +130,7 @@ def build_language_index(index: ContentIndex, clips: Sequence[Clip], language: s
         skeletons=_skeleton_map(lang_analyzer, clip_index) if language == "ar" else {},
         analyzer=lang_analyzer,
         clips=clip_index,
-        questions=BM25Index(question_docs, b=0.3),
+        questions=BM25Index(question_docs, b=0.3, max_postings=96),
         question_owner=question_owner,
         topics=BM25Index(topic_docs, b=0.3),
     )
