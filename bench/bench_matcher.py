@@ -51,16 +51,20 @@ class _Vocabulary:
         return " ".join(self.rng.choices(self.words, cum_weights=self.cumulative, k=count))
 
 
-def _vocabularies(seed: int) -> dict[str, _Vocabulary]:
+VOCABULARY_SIZE = 20_000  # invented words per language
+
+
+def _vocabularies(seed: int, size: int = VOCABULARY_SIZE) -> dict[str, _Vocabulary]:
     rng = random.Random(seed)
-    return {lang: _Vocabulary(lang, 20_000, rng) for lang in LANGUAGES}
+    return {lang: _Vocabulary(lang, size, rng) for lang in LANGUAGES}
 
 
-def generate_index(clip_count: int, seed: int = 7) -> ContentIndex:
+def generate_index(clip_count: int, seed: int = 7,
+                   vocabulary_size: int = VOCABULARY_SIZE) -> ContentIndex:
     """A synthetic ContentIndex: every clip titled and summarised in all six languages,
     with transcripts and example questions in three subtitle languages."""
     rng = random.Random(seed)
-    vocab = _vocabularies(seed)
+    vocab = _vocabularies(seed, vocabulary_size)
     topic_ids = (*REQUIRED_TOPIC_IDS, *_TOPIC_EXTRA)
     topics = {
         topic_id: Topic(id=topic_id, title={lang: vocab[lang].text(2) for lang in LANGUAGES},
@@ -85,9 +89,10 @@ def generate_index(clip_count: int, seed: int = 7) -> ContentIndex:
     return ContentIndex(sample=True, languages=LANGUAGES, topics=topics, clips=clips)
 
 
-def _queries(count: int, seed: int) -> list[tuple[str, str]]:
+def _queries(count: int, seed: int, vocabulary_size: int = VOCABULARY_SIZE
+             ) -> list[tuple[str, str]]:
     rng = random.Random(seed)
-    vocab = _vocabularies(7)  # the index's words, drawn anew
+    vocab = _vocabularies(7, vocabulary_size)  # the index's words, drawn anew
     for words in vocab.values():
         words.rng = rng
     queries = []
