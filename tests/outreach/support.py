@@ -1,13 +1,16 @@
-"""Helpers for outreach tests: read the aggregate counters of a database."""
+"""Helpers for outreach tests: the e2e marks, reading the aggregate counters of a database."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from bot.store import Database
 from bot.store.models import Counter
+
+E2E = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="package")]
 
 
 async def counters(db: Database, name: str) -> list[tuple[dict[str, str], int]]:

@@ -5,14 +5,12 @@ One stack serves every kind (each with its own user): building a runtime is the 
 
 from __future__ import annotations
 
-import pytest
-
 from bot.emulator import StoredMessage
 from bot.outreach import campaign_report
 from tests.e2e.conftest import Stack, TgUser
-from tests.outreach.support import counters
+from tests.outreach.support import E2E, counters
 
-pytestmark = pytest.mark.e2e
+pytestmark = E2E
 CONSENT = "Yes, you can message me"
 CLIP = "salary-never-came"   # a real clip of content_index.yaml
 MALFORMED = ("c-a_c-b", "clip-a_topic-b", "flow-party", "hello", "c-a%20b")
@@ -29,7 +27,8 @@ async def _start_and_consent(stack: Stack, user_id: int, payload: str) -> list[S
     return [m for m in await user.settle() if m.message_id > welcome[-1].message_id]
 
 
-async def test_every_payload_kind_and_malformed_ones(stack: Stack) -> None:
+async def test_every_payload_kind_and_malformed_ones(outreach_stack: Stack) -> None:
+    stack = outreach_stack
     after = await _start_and_consent(stack, 5001, f"c-x_clip-{CLIP}")
     assert after[0].kind == "video"
     assert "The salary that never came" in (after[0].caption or "")
