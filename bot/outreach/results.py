@@ -86,9 +86,13 @@ def result_id(clip_id: str, campaign: str) -> str:
         return make_payload(INLINE_CAMPAIGN, clip=clip_id)
 
 
-def thumbnail_url(video_url: str) -> str:
+def thumbnail_url(video_url: str) -> str | None:
+    """The JPEG next to the video on the mirror, or None when the URL names no file."""
     parts = urlsplit(video_url)
-    path = str(PurePosixPath(parts.path).with_suffix(".jpg"))
+    try:
+        path = str(PurePosixPath(parts.path).with_suffix(".jpg"))
+    except ValueError:
+        return None
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
@@ -118,9 +122,9 @@ def clip_result(library: ContentLibrary, strings: Strings, clip_id: str, request
     if file_id:
         return InlineQueryResultCachedVideo(rid, file_id, card.title, description=description,
                                             caption=caption, reply_markup=markup)
-    if clip.media.url:
-        return InlineQueryResultVideo(rid, clip.media.url, "video/mp4",
-                                      thumbnail_url(clip.media.url), card.title,
+    thumbnail = thumbnail_url(clip.media.url) if clip.media.url else None
+    if clip.media.url and thumbnail:
+        return InlineQueryResultVideo(rid, clip.media.url, "video/mp4", thumbnail, card.title,
                                       caption=caption, description=description,
                                       video_duration=clip.duration_s, reply_markup=markup)
     return None

@@ -110,3 +110,4 @@ def test_empty_query_shows_a_few_popular_clips(data: DataFiles) -> None:
 def test_thumbnail_next_to_the_mirror_video() -> None:
     assert thumbnail_url("https://m.example.org/clips/a-b.mp4?v=2") == \
         "https://m.example.org/clips/a-b.jpg?v=2"
+    assert thumbnail_url("https://m.example.org/") is None
