@@ -90,8 +90,24 @@ class _Edge:
     labels: list[str]
 
 
-def _state_node(spec: StateSpec, initial: bool) -> _Node:
+def _wrapped(prefix: str, items: Sequence[str]) -> list[str]:
+    """``prefix`` and the items, comma-separated, wrapped (not cut) at MAX_LINE characters."""
     lines: list[str] = []
+    current = prefix
+    for item in items:
+        if current.strip() != prefix.strip() and len(current) + len(item) + 2 > MAX_LINE:
+            lines.append(current + ",")
+            current = " " * 4 + item
+        elif current.strip() == prefix.strip():
+            current += item
+        else:
+            current += ", " + item
+    return lines + [current] if items else []
+
+
+def _state_node(spec: StateSpec, initial: bool, entered_by: Sequence[str]) -> _Node:
+    lines: list[str] = []
+    lines += _wrapped("⇠ global: ", entered_by)
     if spec.actions:
         lines.append(_short("do: " + _actions(spec.actions)))
     if spec.say:
@@ -114,7 +130,12 @@ def _state_node(spec: StateSpec, initial: bool) -> _Node:
 def _flow_graph(dialogs: DialogSet, flow: str) -> tuple[dict[str, _Node], list[_Edge]]:
     specs = {n: s for n, s in dialogs.states.items() if s.flow == flow}
     initial = dialogs.entry(flow)
-    nodes = {name: _state_node(spec, name == initial) for name, spec in specs.items()}
+    entered_by: dict[str, list[str]] = {}
+    for t in dialogs.global_on:
+        if t.target:
+            entered_by.setdefault(dialogs.resolve(t.target, ""), []).append(t.trigger)
+    nodes = {name: _state_node(spec, name == initial, entered_by.get(name, []))
+             for name, spec in specs.items()}
     grouped: dict[tuple[str, str], list[str]] = {}
     for name, spec in specs.items():
         outgoing = [(t.target, _trigger_label(t) + (f" / {_actions(t.actions)}"
@@ -146,7 +167,7 @@ def _assign_layers(nodes: dict[str, _Node], edges: list[_Edge], roots: list[str]
     for root in roots:
         if root in seen:
             continue
-        if root != roots[0]:
+        if root != roots[0] and not any(line.startswith("⇠") for line in nodes[root].lines):
             nodes[root].tags.append("entered from outside this flow")
             nodes[root].size()
         nodes[root].layer = 0 if root == roots[0] else max(
@@ -372,7 +393,8 @@ def _legend(dialogs: DialogSet, x: float, y: float) -> tuple[list[str], float, f
                            72))
     rows += ["", "Boxes: bold border = initial state, double border = checkpoint,",
              "dashed grey = system state, blue pill = another flow's state.",
-             "↻ inside a box: a transition that stays in the state."]
+             "↻ inside a box: a transition that stays in the state;",
+             "⇠ global: the global triggers that lead into the state."]
     w = max(len(r) for r in rows) * SMALL_W + 2 * PAD
     h = len(rows) * 14 + 2 * PAD
     out = [f'<g class="legend"><rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" '
