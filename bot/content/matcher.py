@@ -15,11 +15,12 @@ from bot.content._language_index import (
     gc_paused,
     script_languages,
 )
-from bot.content._text import analyzer
+from bot.content._text import analyzer, clean, strip_identifiers
 from bot.content.schema import Clip, ContentIndex
 from bot.content.tuning import MatcherTuning
 
 _PATTERN_TOKENS = 8
+_NOUN_CAPITALISING = frozenset({"de"})
 _SHORTLIST = 40  # clips re-ranked with topic scores after the lexical stage
 
 
@@ -190,10 +191,30 @@ class Matcher:
         return sorted(ids, key=order)
 
 
+def _drop_capitalised_names(text: str, language: str) -> str:
+    """Drop capitalised words inside a sentence (likely personal names); keep acronyms.
+
+    German capitalises every noun, and Arabic has no case, so both are left as they are.
+    """
+    if language in _NOUN_CAPITALISING:
+        return text
+    kept: list[str] = []
+    sentence_start = True
+    for token in text.split():
+        word = token.strip("\"'«»“”()[]¿¡")
+        name = (not sentence_start and word[:1].isalpha() and word[:1].isupper()
+                and not word.isupper())
+        if not name:
+            kept.append(token)
+        sentence_start = token.endswith((".", "!", "?", "…", ":"))
+    return " ".join(kept)
+
+
 def question_pattern(text: str, language: str) -> str:
     """A normalised, identifier-free pattern of ``text`` for the content-gap report.
 
-    URLs, e-mails, @names, phone numbers and numbers are dropped, then stopwords; the
-    remaining stems keep their order, at most eight.
+    URLs, e-mails, @names, phone numbers, numbers and capitalised names inside a sentence
+    are dropped, then stopwords; the remaining stems keep their order, at most eight.
     """
+    text = _drop_capitalised_names(strip_identifiers(clean(text)), language)
     return " ".join(analyzer(language).terms(text)[:_PATTERN_TOKENS])

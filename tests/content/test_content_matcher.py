@@ -94,8 +94,11 @@ def test_question_pattern_strips_identifiers() -> None:
     assert "@" not in pattern and "http" not in pattern and "2015" not in pattern
     assert "7700" not in pattern and "mail.com" not in pattern
     assert pattern.split()[:3] == ["number", "mail", "brother"]
+    assert "ahm" not in pattern and "ahmed" not in pattern
     assert len(pattern.split()) <= 8
     assert question_pattern("Les combattants étaient-ils payés ?", "fr") == "combatt pai"
+    assert question_pattern("Did ISIS pay Omar in Raqqa? Salary!", "en") == "isi pay salari"
+    assert question_pattern("Wurde mein Bruder bezahlt", "de") == "brud bezahlt"
 
 
 _AWKWARD = [
