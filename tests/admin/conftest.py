@@ -77,10 +77,10 @@ def console_settings(tmp_path: Path):
 
 async def build_console(tmp_path: Path) -> tuple[web.Application, ConsoleContext, Running]:
     settings = console_settings(tmp_path)
-    media = settings.media_root / "media"
-    media.parent.mkdir(parents=True, exist_ok=True)
-    if not media.exists():
-        media.symlink_to(REPO / "media")
+    samples = settings.media_root / "media" / "samples"
+    samples.parent.mkdir(parents=True, exist_ok=True)
+    if not samples.exists():
+        samples.symlink_to(REPO / "media" / "samples")
     db = Database(settings.database_url)
     await db.create_schema()
     if "dialogs" not in _SHARED:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tempfile
@@ -11,13 +12,14 @@ from typing import Any
 
 import yaml
 
-from bot.content import ContentIndex, load_content_index, validate_content_index
+from bot.content import ContentIndex, load_content_index
 from bot.errors import ContentIndexError, Problem
 from bot.store.admin_repositories import latest_published_content
 from bot.web.admin._context import ConsoleContext
 from bot.yamlsource import YamlSyntaxError, parse_yaml
 
 INDEX_NAME = "content_index.yaml"
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CLIP_TEMPLATE = """id: new-clip-id
 title: {langs_title}
 speaker:
@@ -64,26 +66,38 @@ def new_clip_template(languages: tuple[str, ...]) -> str:
 
 def clip_blocks(text: str) -> dict[str, Block]:
     """Each clip's block by id; raises ContentIndexError when the text does not parse."""
+    return dict(_clip_blocks(text))
+
+
+@functools.lru_cache(maxsize=4)
+def _clip_blocks(text: str) -> tuple[tuple[str, Block], ...]:
     try:
-        doc = parse_yaml(text, INDEX_NAME)
-    except YamlSyntaxError as err:
-        raise ContentIndexError([err.problem]) from err
-    clips = doc.data.get("clips") if isinstance(doc.data, dict) else None
-    if not isinstance(clips, list):
-        return {}
+        root = yaml.compose(text, Loader=_FAST_LOADER)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise ContentIndexError([Problem(INDEX_NAME, line, f"YAML syntax error: "
+                                         f"{getattr(err, 'problem', err)}")]) from err
+    clips = next((value for key, value in getattr(root, "value", [])
+                  if isinstance(root, yaml.MappingNode) and key.value == "clips"), None)
+    if not isinstance(clips, yaml.SequenceNode):
+        return ()
     lines = text.splitlines()
-    starts = [doc.line_of(("clips", i)) for i in range(len(clips))]
-    blocks: dict[str, Block] = {}
-    for i, clip in enumerate(clips):
-        end = starts[i + 1] if i + 1 < len(clips) else len(lines) + 1
+    starts = [item.start_mark.line + 1 for item in clips.value]
+    blocks: list[tuple[str, Block]] = []
+    for i, item in enumerate(clips.value):
+        end = starts[i + 1] if i + 1 < len(starts) else len(lines) + 1
         while end - 1 > starts[i] and (not lines[end - 2].strip()
                                        or lines[end - 2].lstrip().startswith("#")):
             end -= 1
         match = re.match(r"^(\s*)-\s", lines[starts[i] - 1])
         indent = len(match.group(1)) + 2 if match else 4
-        if isinstance(clip, dict) and isinstance(clip.get("id"), str):
-            blocks[clip["id"]] = Block(starts[i], end, indent)
-    return blocks
+        clip_id = next((v.value for k, v in item.value if k.value == "id"
+                        and isinstance(v, yaml.ScalarNode)), None) if isinstance(
+            item, yaml.MappingNode) else None
+        if clip_id:
+            blocks.append((clip_id, Block(starts[i], end, indent)))
+    return tuple(blocks)
 
 
 def block_text(text: str, block: Block) -> str:
@@ -156,21 +170,18 @@ def add_example_question(text: str, clip_id: str, language: str, question: str) 
 
 def validate_index_text(ctx: ConsoleContext, text: str
                         ) -> tuple[ContentIndex | None, list[Problem]]:
-    """The same checks as `testimony-bot validate` on ``text`` (media paths under MEDIA_ROOT)."""
+    """The same checks as `testimony-bot validate` on ``text`` (media paths under MEDIA_ROOT);
+    on success the index and no problems (warnings are left to `validate`)."""
     if len(text) > 8 * ctx.max_file_chars:
         return None, [Problem(INDEX_NAME, 1, "the clip index is too large")]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / INDEX_NAME
         path.write_text(text, encoding="utf-8")
-        problems = validate_content_index(path, ctx.settings.languages,
-                                          repo_root=ctx.settings.media_root)
-        if any(p.severity == "error" for p in problems):
-            return None, problems
         try:
             index = load_content_index(path, ctx.settings.languages,
                                        repo_root=ctx.settings.media_root)
         except ContentIndexError as err:
             return None, err.problems
-    return index, problems
+    return index, []
 
 
