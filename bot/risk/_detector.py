@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -185,7 +186,15 @@ class RiskDetector:
 
 
 def load_risk_detector(languages: Sequence[str] = DEFAULT_LANGUAGES) -> RiskDetector:
-    """Build the detector from the packaged lexicons; raise LexiconError (a ValidationFailed)."""
+    """The detector for the packaged lexicons, built once per process and language set.
+
+    Raises LexiconError (a ValidationFailed) listing every problem with file:line.
+    """
+    return _cached_detector(tuple(languages))
+
+
+@lru_cache(maxsize=8)
+def _cached_detector(languages: tuple[str, ...]) -> RiskDetector:
     return RiskDetector(languages)
 
 

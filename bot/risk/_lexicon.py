@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.errors import Problem, ValidationFailed
 from bot.risk._normalize import fold
-from bot.risk._scripts import SCRIPTS, restrict_to_script
+from bot.risk._scripts import SCRIPTS, factor_pattern, restrict_to_script
 from bot.yamlsource import YamlDocument, YamlSyntaxError, load_yaml
 
 CATEGORIES = ("distress", "leaving", "family", "request")
@@ -43,10 +43,8 @@ def _restricted(body: str, script: str) -> str | None:
     """``body`` cut down to one script; the whole body if the cut does not compile."""
     try:
         restricted = restrict_to_script(body, script)
-        if restricted is not None:
-            re.compile(restricted)
-        return restricted
-    except (re.error, IndexError, AttributeError):
+        return None if restricted is None else factor_pattern(restricted)
+    except (IndexError, AttributeError):
         return body
 
 
@@ -151,7 +149,7 @@ class _Builder:
         joined = "|".join(f"(?:{v})" for v in variants)
         regex = f"{self.clitics}(?:{joined})"
         try:
-            compiled = re.compile(regex)
+            compiled = _bounded(regex)
         except re.error as err:
             self.problems.append(self.doc.problem(path, f"bad pattern {source!r}: {err}"))
             return None
@@ -198,7 +196,7 @@ class _Builder:
             if regex is None:
                 continue
             cue = Cue(
-                regex=_bounded(regex),
+                regex=_bounded(regex),  # served from re's cache: to_regex compiled it
                 section=key,
                 language=self.language,
                 source=source,
@@ -215,7 +213,13 @@ class _Builder:
             cues.append(cue)
         if not cues:
             return None
-        regexes = {script: _bounded("|".join(bodies)) for script, bodies in parts.items() if bodies}
+        regexes = {}
+        for script, bodies in parts.items():
+            if bodies:
+                try:
+                    regexes[script] = _bounded("|".join(bodies))
+                except re.error:  # a rewrite went wrong: fall back to the full patterns
+                    regexes[script] = _bounded("|".join(c.regex.pattern for c in cues))
         return CompiledSection(regexes, cues)
 
 
