@@ -35,6 +35,7 @@ class LanguageIndex:
     question_owner: list[int]
     topics: BM25Index
     skeletons: dict[str, str] = field(default_factory=dict)  # Arabizi: skeleton -> stem
+    title_terms: frozenset[str] = frozenset()  # stems of the topic titles ("children")
     fuzzy: FuzzyVocabulary = field(init=False)
 
     def __post_init__(self) -> None:
@@ -53,6 +54,14 @@ class LanguageIndex:
             if token not in ARABIZI_STOPWORDS and stem is not None:
                 found.append((stem, 0.8))
         return found
+
+    def evidence(self, query: Query) -> float:
+        """How much the question says, in units of one rare indexed term; a word of a topic
+        title ("women") counts as one even though many clips mention it."""
+        unknown = self.clips.unknown_idf or 1.0
+        return sum(weight * max(self.clips.idf(term) / unknown if term in self.clips else 0.0,
+                                1.0 if term in self.title_terms else 0.0)
+                   for term, weight in query)
 
     def query(self, text: str, fuzzy_weight: float) -> tuple[Query, float]:
         """(term, weight) pairs of ``text`` and the share of its idf mass that is indexed;
@@ -128,6 +137,8 @@ def build_language_index(index: ContentIndex, clips: Sequence[Clip], language: s
     clip_index = BM25Index(clip_docs)
     return LanguageIndex(
         skeletons=_skeleton_map(lang_analyzer, clip_index) if language == "ar" else {},
+        title_terms=frozenset(t for topic in index.topics.values()
+                              for t in terms(topic.title_in(language))),
         analyzer=lang_analyzer,
         clips=clip_index,
         questions=BM25Index(question_docs, b=0.3, max_postings=96),

@@ -138,9 +138,7 @@ class Matcher:
             for score, neg, answered in ranked[:max(limit, 0)]
         )
         suggested = tuple(sorted(topic_scores, key=lambda t: -topic_scores[t]))
-        clip_index = lang_index.clips
-        evidence = sum(w * clip_index.idf(t) for t, w in query if t in clip_index) / (
-            clip_index.unknown_idf or 1.0)
+        evidence = lang_index.evidence(query)
         confident = (bool(matches) and matches[0].score >= tuning.confidence_threshold
                      and evidence >= tuning.confidence_evidence)
         return MatchResult(language, matches, confident, suggested)

@@ -63,6 +63,13 @@ def test_off_topic_question_is_not_confident(fixture_matcher: Matcher) -> None:
         assert not fixture_matcher.match(text, "en").confident, text
 
 
+def test_a_topic_title_word_is_enough_evidence(fixture_matcher: Matcher) -> None:
+    result = fixture_matcher.match("what about the children?", "en")
+    assert result.confident
+    assert result.matches[0].clip_id == "cubs-training"
+    assert result.matches[0].topic == "children"
+
+
 def test_topic_only_question_falls_back_to_topic_clips(fixture_matcher: Matcher) -> None:
     result = fixture_matcher.match("family", "en")
     assert result.topics[0] == "family"
