@@ -23,6 +23,9 @@ from bot.content.schema import Clip, ContentIndex
 from bot.content.tuning import MatcherTuning
 
 Query = list[tuple[str, float]]  # (stem, weight) pairs of a question
+# Postings kept per term (the best ones): bounds the work of a query on a large index.
+_CLIP_POSTINGS = 160
+_QUESTION_POSTINGS = 64
 
 
 @dataclass
@@ -134,14 +137,14 @@ def build_language_index(index: ContentIndex, clips: Sequence[Clip], language: s
                (primary_text[topic_id], 1.0), (secondary_text[topic_id], 0.5)])
         for topic_id, topic in index.topics.items()
     ]
-    clip_index = BM25Index(clip_docs)
+    clip_index = BM25Index(clip_docs, max_postings=_CLIP_POSTINGS)
     return LanguageIndex(
         skeletons=_skeleton_map(lang_analyzer, clip_index) if language == "ar" else {},
         title_terms=frozenset(t for topic in index.topics.values()
                               for t in terms(topic.title_in(language))),
         analyzer=lang_analyzer,
         clips=clip_index,
-        questions=BM25Index(question_docs, b=0.3, max_postings=96),
+        questions=BM25Index(question_docs, b=0.3, max_postings=_QUESTION_POSTINGS),
         question_owner=question_owner,
         topics=BM25Index(topic_docs, b=0.3),
     )
