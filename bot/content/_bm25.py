@@ -52,8 +52,12 @@ class BM25Index:
         self._idf: dict[str, float] = {}
         # Compact arrays: 8 bytes a posting instead of ~70 for Python ints and floats.
         self._postings: dict[str, tuple[array[int], array[float]]] = {}
+        idf_of_df: dict[int, float] = {}
         for term, docs in docs_of.items():
-            idf = self._idf[term] = self._idf_of(len(docs))
+            idf = idf_of_df.get(len(docs))
+            if idf is None:
+                idf = idf_of_df[len(docs)] = self._idf_of(len(docs))
+            self._idf[term] = idf
             impacts = [idf * tf / (tf + norms[doc]) for doc, tf in zip(docs, tfs_of[term],
                                                                         strict=True)]
             if len(docs) > max_postings:  # keep only the best postings: all a query reads
