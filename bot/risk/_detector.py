@@ -29,16 +29,20 @@ HANDOFF_THRESHOLD = 0.99
 INFORMATIONAL_DAMPING = 0.5
 HINT_BONUS = 0.01
 _PRE_WINDOW_TOKENS = 4
+_FIRST_PERSON = re.compile(
+    r"(?<!\w)(?:i|i'm|im|me|my|myself|je|j'|moi|me|ma|mon|mes|ich|mich|mir|mein|meine|я|меня|мне|"
+    r"мой|моя|ben|beni|bana|benim|انا|اني|ana|ena)(?!\w)"
+)
 _CLAUSE_BREAK = re.compile(
     r"[.,;:!?()\n]| but | mais | aber | но | а | ama | fakat | لكن | بس | bas "
 )
 
 
-def _matches(section: CompiledSection, scripts: set[str], text: str) -> Iterator[re.Match[str]]:
+def _regexes(section: CompiledSection, scripts: set[str]) -> Iterator[re.Pattern[str]]:
     for script in scripts:
         regex = section.regexes.get(script)
         if regex is not None:
-            yield from regex.finditer(text)
+            yield regex
 
 
 @dataclass
@@ -106,17 +110,21 @@ class RiskDetector:
         for lex in self._lexicons:
             bonus = HINT_BONUS if lex.language == language else 0.0
             for section_name, section in lex.sections.items():
-                for hit in _matches(section, scripts, padded):
-                    for cue, match in section.cues_at(padded, hit.start()):
-                        if self._negated(cue, padded, match, language) or self._about_others(
-                            cue, padded, match
-                        ):
-                            continue
-                        weight = cue.weight
-                        if informational and cue.weight < 1.0:
-                            weight *= INFORMATIONAL_DAMPING
-                        tally.add(cue, match, weight + bonus)
-                        break
+                for regex in _regexes(section, scripts):
+                    position = 0
+                    while (hit := regex.search(padded, position)) is not None:
+                        position = hit.start() + 1  # a negated hit must not hide a later one
+                        for cue, match in section.cues_at(padded, hit.start()):
+                            if self._negated(cue, padded, match, language) or (
+                                self._about_others(cue, padded, match)
+                            ):
+                                continue
+                            weight = cue.weight
+                            if informational and cue.weight < 1.0:
+                                weight *= INFORMATIONAL_DAMPING
+                            tally.add(cue, match, weight + bonus)
+                            position = max(position, match.end())
+                            break
         category = self._choose(tally.scores, tally.firm)
         urgent = category is not None and (tally.urgent_cue or "urgent" in tally.scores)
         hostile = tally.scores.get("hostile", 0.0) >= HANDOFF_THRESHOLD
@@ -147,8 +155,12 @@ class RiskDetector:
         third_person = self._by_language[cue.language].third_person
         if third_person is None:
             return False
-        previous = padded[max(0, match.start() - 30) : match.start()].split()
-        return bool(previous) and third_person.fullmatch(previous[-1]) is not None
+        if _FIRST_PERSON.search(match.group(0)):
+            return False
+        previous = padded[max(0, match.start() - 40) : match.start()].split()[-2:]
+        if not previous or _FIRST_PERSON.fullmatch(previous[-1]):
+            return False
+        return any(third_person.fullmatch(token) for token in previous)
 
     def _negated(
         self, cue: Cue, padded: str, match: re.Match[str], hint: str | None = None
