@@ -17,10 +17,13 @@ from bot.core.hours import parse_hours
 from bot.crypto import Crypto
 from bot.flows import DialogSet, load_dialogs
 from bot.library import ContentLibrary
+from bot.outreach import install_inline_handlers
+from bot.outreach.inline import InlineOutreach
 from bot.metrics import HANDLER_SECONDS, OLDEST_WAITING, QUEUE_LENGTH, UPDATES
 from bot.risk import load_risk_detector
 from bot.store import Database, SqlCases, SqlUpdates, sql_ports
 from bot.store.locks import ChatLocks
+from bot.store.schema import prepare_database
 from bot.store.retention import purge_expired
 from bot.telegram_adapter.convert import UpdateConverter
 from bot.telegram_adapter.executor import ActionExecutor
@@ -82,6 +85,7 @@ class BotRuntime:
         self.executor: ActionExecutor | None = None
         self._members: dict[int, tuple[float, bool]] = {}
         self._last_purge = 0.0
+        self.inline: InlineOutreach | None = None
 
     # -- PTB application -------------------------------------------------------------------
     def build_application(self) -> Application:
@@ -106,6 +110,7 @@ class BotRuntime:
             builder = builder.updater(None)
         app = builder.build()
         app.add_handler(TypeHandler(Update, self._on_update))
+        self.inline = install_inline_handlers(app, self)
         app.add_error_handler(self._on_error)
         if app.job_queue is not None:
             app.job_queue.run_repeating(self._on_tick, interval=TICK_SECONDS, first=TICK_SECONDS)
@@ -207,6 +212,8 @@ class BotRuntime:
             log.warning("webhook body is not a valid update",
                         extra={"fields": {"error": type(err).__name__}})
             return False
+        if self.inline is not None and await self.inline.process(update):
+            return True
         result: list[bool] = []
 
         async def run() -> None:
@@ -245,8 +252,9 @@ class BotRuntime:
 
 
 async def open_database(settings: Settings) -> Database:
+    """SQLite is created and migrated automatically; PostgreSQL must be at the code's revision."""
     db = Database(settings.database_url)
-    await db.create_schema()
+    await prepare_database(db)
     return db
 
 

@@ -6,7 +6,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.actions import Button, CopyMessage, OpenCaseTopic, SendClip, SendText
+from bot.core.actions import (
+    Button,
+    CopyMessage,
+    EditCaseTopic,
+    OpenCaseTopic,
+    SendClip,
+    SendText,
+)
 from bot.core.buttons import GLOBAL_SCOPE, Signer, button_data
 from bot.core.hours import OpeningHours
 from bot.core.ports import CASE_CLOSED, Library
@@ -254,6 +261,8 @@ class Behaviours:
                 turn.actions.append(SendText(self.desk.counselor_chat_id,
                                              f"Case #{case.id}: the user deleted their data. "
                                              "The case is closed.", thread_id=case.thread_id))
+                turn.actions.append(EditCaseTopic(case.thread_id, f"✔ #{case.id} · deleted",
+                                                  closed=True))
         await turn.ports.users.erase(turn.user.key)
         turn.erased = True
         turn.say(turn.t("privacy.deleted"))

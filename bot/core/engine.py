@@ -110,8 +110,9 @@ class Engine:
             turn.facts["throttled"] = True
             if user.active_case_id is not None and isinstance(event, UserText):
                 await self._record_in_case(turn, event, relay=False)
-        elif user.active_case_id is not None and await self._in_case(turn, event):
-            pass
+        elif (user.active_case_id is not None and (user.state or "").startswith("handoff.")
+              and await self._in_case(turn, event)):
+            pass  # relayed to the case; a user who went elsewhere (/start, topics) is answered
         else:
             await self._dispatch(turn, event, is_new)
         if not turn.erased:

@@ -20,8 +20,9 @@ from bot.core.state import UserState
 
 
 class MemoryUsers:
-    def __init__(self) -> None:
+    def __init__(self, cases: MemoryCases | None = None) -> None:
         self.rows: dict[str, str] = {}
+        self.cases = cases
 
     async def load(self, key: str) -> UserState | None:
         raw = self.rows.get(key)
@@ -32,6 +33,10 @@ class MemoryUsers:
 
     async def erase(self, key: str) -> None:
         self.rows.pop(key, None)
+        if self.cases is not None:  # like the SQL store: the user's cases and transcripts go too
+            for case_id in [c.id for c in self.cases.cases.values() if c.user_key == key]:
+                self.cases.cases.pop(case_id)
+                self.cases.transcripts.pop(case_id, None)
 
     async def due_timeouts(self, now: float, limit: int = 100) -> list[str]:
         due = []
@@ -128,7 +133,8 @@ class MemoryAnalytics:
 
 
 def memory_ports() -> Ports:
-    return Ports(MemoryUsers(), MemoryCases(), MemoryCounselors(), MemoryAnalytics())
+    cases = MemoryCases()
+    return Ports(MemoryUsers(cases), cases, MemoryCounselors(), MemoryAnalytics())
 
 
 CLIPS = {
