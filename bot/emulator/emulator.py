@@ -48,6 +48,8 @@ class BotApiEmulator:
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Serve on host:port (0 picks a free port); return the root URL, e.g. http://127.0.0.1:PORT."""
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError("the emulator serves on loopback only")
         app = web.Application(client_max_size=64 * 1024 * 1024)
         self.install(app)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
