@@ -54,8 +54,10 @@ def main() -> int:
         cold.assess(text)
     cold_ms = (time.perf_counter() - t0) * 1000 / len(texts)
     print(f"lexicon load {load_ms:.0f} ms; {len(texts)} messages x 20 runs")
-    print(f"assess wall p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {timings[-1]:.3f} ms; "
-          f"cold-cache mean {cold_ms:.3f} ms")
+    print(
+        f"assess wall p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {timings[-1]:.3f} ms; "
+        f"cold-cache mean {cold_ms:.3f} ms"
+    )
     print(f"assess CPU  p50 {cpu_p50:.3f} ms, p99 {cpu_p99:.3f} ms (excludes waiting for a core)")
     return 0
 

@@ -31,8 +31,10 @@ def main() -> int:
         print(report.table())
         if args.errors and split == "dev":
             for o in report.errors():
-                print(f"  [{o.item.lang} {o.item.kind}] gold={o.item.label}/u={o.item.urgent} "
-                      f"got={o.predicted}/u={o.urgent} {o.item.text!r} {list(o.cues)}")
+                print(
+                    f"  [{o.item.lang} {o.item.kind}] gold={o.item.label}/u={o.item.urgent} "
+                    f"got={o.predicted}/u={o.urgent} {o.item.text!r} {list(o.cues)}"
+                )
         print()
     return 0
 

@@ -109,7 +109,7 @@ class RiskDetector:
         scripts = scripts_in(padded)
         for lex in self._lexicons:
             bonus = HINT_BONUS if lex.language == language else 0.0
-            for section_name, section in lex.sections.items():
+            for section in lex.sections.values():
                 for regex in _regexes(section, scripts):
                     position = 0
                     while (hit := regex.search(padded, position)) is not None:

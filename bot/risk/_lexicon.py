@@ -17,7 +17,15 @@ CUE_SECTIONS = CATEGORIES + ("urgent", "hostile")
 PATTERN_LISTS = (
     "negators", "post_negators", "negation_exceptions", "informational", "third_person"
 )  # fmt: skip
-_KNOWN_KEYS = {"language", "macros", "clitics", "translit", "no_repair", *CUE_SECTIONS, *PATTERN_LISTS}
+_KNOWN_KEYS = {
+    "language",
+    "macros",
+    "clitics",
+    "translit",
+    "no_repair",
+    *CUE_SECTIONS,
+    *PATTERN_LISTS,
+}
 _MACRO = re.compile(r"\{([^\W\d]\w*)\}")
 _GAP = re.compile(r" ?\.\. ?")
 _STEM = re.compile(r"(?<=[^\W\d_])\*")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,8 +132,11 @@ def load_messages(path: Path) -> list[LabelledMessage]:
     items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     return [
         LabelledMessage(
-            text=str(row["text"]), lang=str(row["lang"]), label=str(row["label"]),
-            urgent=bool(row.get("urgent", False)), hostile=bool(row.get("hostile", False)),
+            text=str(row["text"]),
+            lang=str(row["lang"]),
+            label=str(row["label"]),
+            urgent=bool(row.get("urgent", False)),
+            hostile=bool(row.get("hostile", False)),
             kind=str(row.get("kind", "")),
         )  # fmt: skip
         for row in items
@@ -147,6 +149,8 @@ def evaluate(detector: RiskDetector, messages: Iterable[LabelledMessage]) -> Eva
     for item in messages:
         verdict = detector.assess(item.text, item.lang)
         report.outcomes.append(
-            Outcome(item, verdict.category or "none", verdict.urgent, verdict.hostile, verdict.cues)
+            Outcome(
+                item, verdict.category or "none", verdict.urgent, verdict.hostile, verdict.cues
+            )
         )
     return report

@@ -30,7 +30,10 @@ def report() -> EvalReport:
     if not messages:
         pytest.skip("no tests/eval/risk_*.yaml files")
     result = evaluate(load_risk_detector(), messages)
-    print("\nrisk detector on " + " + ".join(s for s in SPLITS if (EVAL_DIR / f"risk_{s}.yaml").exists()))
+    print(
+        "\nrisk detector on "
+        + " + ".join(s for s in SPLITS if (EVAL_DIR / f"risk_{s}.yaml").exists())
+    )
     print(result.table())
     return result
 

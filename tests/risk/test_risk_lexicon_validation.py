@@ -28,7 +28,7 @@ def test_shipped_lexicons_load() -> None:
 
 
 def test_bad_regex_is_reported_with_line(tmp_path: Path) -> None:
-    directory = _lexicon_copy(tmp_path, "en", ("request:\n", "request:\n  - \"(?:oops\"\n"))
+    directory = _lexicon_copy(tmp_path, "en", ("request:\n", 'request:\n  - "(?:oops"\n'))
     with pytest.raises(ValidationFailed) as caught:
         RiskDetector(["en"], directory)
     problem = caught.value.problems[0]
@@ -37,7 +37,9 @@ def test_bad_regex_is_reported_with_line(tmp_path: Path) -> None:
 
 
 def test_unknown_macro_and_key_are_reported(tmp_path: Path) -> None:
-    directory = _lexicon_copy(tmp_path, "fr", ("distress:\n", "distres:\n  - x\ndistress:\n  - \"{nope}\"\n"))
+    directory = _lexicon_copy(
+        tmp_path, "fr", ("distress:\n", 'distres:\n  - x\ndistress:\n  - "{nope}"\n')
+    )
     with pytest.raises(ValidationFailed) as caught:
         RiskDetector(["fr"], directory)
     messages = [p.message for p in caught.value.problems]
