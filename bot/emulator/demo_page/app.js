@@ -181,20 +181,44 @@ function renderInto(containerId, messages, isMine, onPress) {
   if (atBottom) container.scrollTop = container.scrollHeight;
 }
 
+function showToast(text, alert) {
+  const toast = el("div", "toast" + (alert ? " alert" : ""), text);
+  toast.dir = "auto";
+  document.body.append(toast);
+  setTimeout(() => toast.remove(), alert ? 6000 : 3000);
+}
+
+// After a press, show the bot's answerCallbackQuery text the way Telegram shows it (a toast).
+async function press(body) {
+  try {
+    const { callback_query_id: queryId } = await call("POST", "/press", body);
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const answers = await call("GET", "/answers");
+      const record = answers.callback_queries.find((r) => r.query_id === queryId);
+      if (record && record.answered) {
+        if (record.answer.text) showToast(record.answer.text, record.answer.show_alert);
+        return;
+      }
+    }
+  } catch (err) {
+    setStatus(err.message, true);
+  }
+}
+
 function renderUser() {
   if (state.userId === null) return;
   renderInto("user-chat", chatMessages(state.userId), (m) => !m.from_bot, (message, button) =>
-    call("POST", "/press", { user_id: state.userId, message_id: message.message_id, data: button.callback_data })
-      .catch((err) => setStatus(err.message, true)));
+    press({ user_id: state.userId, message_id: message.message_id, data: button.callback_data }));
 }
 
 function renderGroup() {
   if (!state.group) return;
   renderInto("group-chat", chatMessages(state.group.id, state.threadId), (m) => m.sender_id === state.counselorId,
-    (message, button) => call("POST", "/press", {
+    (message, button) => press({
       user_id: state.counselorId, group_id: state.group.id, thread_id: message.thread_id,
       message_id: message.message_id, data: button.callback_data,
-    }).catch((err) => setStatus(err.message, true)));
+    }));
 }
 
 async function poll() {
