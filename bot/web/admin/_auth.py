@@ -144,11 +144,11 @@ async def login_page(request: web.Request) -> web.StreamResponse:
 
 
 def _login_form(request: web.Request, status: int = 200, message: str = "",
-                name: str = "") -> web.Response:
+                name: str = "", next_path: str | None = None) -> web.Response:
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
     request[LOGIN_CSRF] = token
     response = render(request, "login.html", status=status, message=message, name=name,
-                      next=request.query.get("next", ""))
+                      next=request.query.get("next", "") if next_path is None else next_path)
     ctx = request.app[CONTEXT]
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, secure=ctx.cookie_secure,
                         samesite="Strict", path=f"{PREFIX}/login")
@@ -160,17 +160,19 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     limiter = request.app[LIMITER]
     form = await request.post()
     name = str(form.get("name", ""))[:64].strip()
+    next_path = str(form.get("next", ""))[:500]
     password = str(form.get("password", ""))[:256]
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     sent = str(form.get("_csrf", ""))
     if not cookie or not hmac.compare_digest(cookie, sent):
-        return _login_form(request, 403, "The login form expired; please try again.", name)
+        return _login_form(request, 403, "The login form expired; please try again.", name,
+                           next_path)
     keys = (f"ip:{_client(request)}", f"user:{name.lower()}")
     wait = limiter.blocked(*keys)
     if wait > 0:
         minutes = max(1, round(wait / 60))
         return _login_form(request, 429, f"Too many failed logins. Try again in about "
-                           f"{minutes} minute(s).", name)
+                           f"{minutes} minute(s).", name, next_path)
     async with ctx.db.transaction() as session:
         user = await AdminUsers(session).verify(name, password)
         if user is None:
@@ -181,9 +183,9 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
             role = user.role
     if user is None:
         limiter.fail(*keys)
-        return _login_form(request, 401, "Wrong name or password.", name)
+        return _login_form(request, 401, "Wrong name or password.", name, next_path)
     limiter.succeed(keys[1])
-    target = _safe_next(str(form.get("next", "")), role)
+    target = _safe_next(next_path, role)
     response = web.HTTPSeeOther(target)
     response.set_cookie(COOKIE, token, httponly=True, secure=ctx.cookie_secure,
                         samesite="Strict", path=PREFIX, max_age=int(ctx.session_seconds))

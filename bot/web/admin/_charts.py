@@ -40,9 +40,9 @@ def bar_chart(items: Sequence[tuple[str, float]], title: str, *, width: int = 52
 
 
 def day_lines(days: Sequence[str], series: Mapping[str, Sequence[float]], title: str, *,
-              width: int = 720, height: int = 220) -> Markup:
+              width: int = 1200, height: int = 230) -> Markup:
     """One polyline per series over ``days`` (oldest first), with a legend."""
-    left, right, top_pad, bottom = 40, 10, 30, 40
+    left, right, top_pad, bottom = 40, 30, 30, 40
     plot_w, plot_h = width - left - right, height - top_pad - bottom
     top = max((max(v, default=0) for v in series.values()), default=0) or 1
     step = plot_w / max(1, len(days) - 1)
