@@ -23,6 +23,7 @@ from bot.metrics import HANDLER_SECONDS, OLDEST_WAITING, QUEUE_LENGTH, UPDATES
 from bot.risk import load_risk_detector
 from bot.store import Database, SqlCases, SqlUpdates, sql_ports
 from bot.store.locks import ChatLocks
+from bot.store.outbox import Outbox
 from bot.store.schema import prepare_database
 from bot.store.retention import purge_expired
 from bot.telegram_adapter.convert import UpdateConverter
@@ -34,6 +35,8 @@ from bot.telegram_adapter.shared_limiter import SharedRateLimiter
 log = logging.getLogger("bot.updates")
 TICK_SECONDS = 15.0
 PURGE_EVERY_S = 3600.0
+OUTBOX_STALE_S = 30.0
+OUTBOX_BATCH = 50
 COUNSELOR_STATUSES = ("creator", "administrator", "member")
 MEMBERSHIP_CACHE_S = 120.0
 COMMANDS = ("start", "help", "topics", "talk", "language", "delete", "stop")
@@ -120,6 +123,9 @@ class BotRuntime:
         return app
 
     async def _post_init(self, app: Application) -> None:
+        resent = await self.resend_unsent()
+        if resent:
+            log.info("outbox", extra={"fields": {"resent_batches": resent}})
         me = await app.bot.get_me()
         self.converter.bot_username = me.username
         strings = self.engine.registry.current.strings
@@ -182,6 +188,8 @@ class BotRuntime:
                     UPDATES.labels(kind, "ignored").inc()
                     return False
                 outcome = await self.engine.handle(event, sql_ports(session, self.crypto, locks))
+                outbox_id = (await Outbox(session, self.crypto).add(outcome.actions, time.time())
+                             if outcome.actions else None)
         except Exception as err:
             UPDATES.labels(kind, "error").inc()
             log.error("update failed", extra={"fields": {"kind": kind,
@@ -189,6 +197,8 @@ class BotRuntime:
             await self._apologise(event)
             raise
         await self.executor.run(outcome.actions)
+        if outbox_id is not None:
+            await self._sent(outbox_id)
         elapsed = time.perf_counter() - started
         HANDLER_SECONDS.observe(elapsed)
         UPDATES.labels(kind, "ok").inc()
@@ -234,8 +244,34 @@ class BotRuntime:
             actions.insert(0, AnswerCallback(event.callback_query_id))
         await self.executor.run(actions)
 
+    async def _sent(self, outbox_id: int) -> None:
+        async with self.db.transaction() as session:
+            await Outbox(session, self.crypto).remove(outbox_id)
+
+    async def resend_unsent(self, older_than_s: float | None = None) -> int:
+        """Send actions a crashed process committed but did not send; returns how many batches.
+
+        With SQLite there is one process, so at start everything pending is stale; with
+        PostgreSQL only rows older than OUTBOX_STALE_S, since another process may be sending.
+        """
+        assert self.executor is not None
+        if older_than_s is None:
+            older_than_s = 0.0 if self.db.is_sqlite else OUTBOX_STALE_S
+        count = 0
+        while True:
+            async with self.db.transaction() as session:
+                outbox = Outbox(session, self.crypto)
+                batch = await outbox.claim_stale(time.time() - older_than_s)
+                for outbox_id, actions in batch:
+                    await self.executor.run(actions)
+                    await outbox.remove(outbox_id)
+            count += len(batch)
+            if len(batch) < OUTBOX_BATCH:
+                return count
+
     async def tick(self) -> None:
         assert self.executor is not None
+        await self.resend_unsent(OUTBOX_STALE_S)
         now = time.time()
         async with self.db.transaction() as session:
             outcome = await self.engine.handle(Tick(now), sql_ports(session, self.crypto))

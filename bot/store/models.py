@@ -114,3 +114,12 @@ class RateSlot(Base):
     __tablename__ = "rate_slots"
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     next_at: Mapped[float] = mapped_column(Float)
+
+
+class OutboxRow(Base):
+    """Actions decided in an update's transaction, deleted once sent (re-sent after a crash)."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[float] = mapped_column(Float, index=True)
+    payload_enc: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,36 @@
+"""The transactional outbox: actions saved with the update, deleted once sent."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.action_codec import decode_actions, encode_actions
+from bot.core.actions import Action
+from bot.crypto import Crypto
+from bot.store.models import OutboxRow
+
+
+class Outbox:
+    def __init__(self, session: AsyncSession, crypto: Crypto) -> None:
+        self.session = session
+        self.crypto = crypto
+
+    async def add(self, actions: list[Action], now: float) -> int:
+        row = OutboxRow(created_at=now, payload_enc=self.crypto.encrypt(encode_actions(actions)))
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def remove(self, outbox_id: int) -> None:
+        await self.session.execute(delete(OutboxRow).where(OutboxRow.id == outbox_id))
+
+    async def claim_stale(self, older_than: float, limit: int = 50
+                          ) -> list[tuple[int, list[Action]]]:
+        """Rows older than ``older_than``, locked for this transaction (others skip them)."""
+        query = (select(OutboxRow).where(OutboxRow.created_at < older_than)
+                 .order_by(OutboxRow.id).limit(limit))
+        if self.session.bind.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows = (await self.session.execute(query)).scalars().all()
+        return [(row.id, decode_actions(self.crypto.decrypt(row.payload_enc))) for row in rows]
