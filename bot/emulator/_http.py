@@ -22,6 +22,15 @@ _INTERNAL = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Una
              504: "Gateway Timeout"}
 
 
+CLIENT_GONE = "client disconnected before the answer"
+
+
+def _client_gone(request: web.Request) -> bool:
+    """Whether the caller hung up (a cancelled request); its answer will never be read."""
+    transport = request.transport
+    return transport is None or transport.is_closing()
+
+
 def _json_response(body: dict[str, Any], status: int = 200) -> web.Response:
     return web.Response(
         body=json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
@@ -116,9 +125,15 @@ class BotApiHandlers:
         try:
             result = await handler(core, params)
         except ApiError as err:
-            core.record(name, recorded, False, err.error_code, err.description)
+            if _client_gone(request):  # e.g. an abandoned long poll terminated by the next one
+                core.record(name, recorded, False, None, CLIENT_GONE)
+            else:
+                core.record(name, recorded, False, err.error_code, err.description)
             return _json_response(err.to_json(), err.error_code)
-        core.record(name, recorded, True, None, None)
+        if _client_gone(request):
+            core.record(name, recorded, False, None, CLIENT_GONE)
+        else:
+            core.record(name, recorded, True, None, None)
         return _json_response({"ok": True, "result": result})
 
     async def handle_file(self, request: web.Request) -> web.StreamResponse:

@@ -229,3 +229,15 @@ async def test_sustains_hundreds_of_updates_per_second(
                                for i in range(start, start + 50)))
     elapsed = time.monotonic() - started
     assert 2500 / elapsed > 300, f"{2500 / elapsed:.0f} events/s"
+
+
+async def test_abandoned_long_poll_is_not_logged_as_a_conflict(api: BotApiClient) -> None:
+    abandoned = asyncio.create_task(api.call("getUpdates", timeout=5))
+    await asyncio.sleep(0.1)
+    abandoned.cancel()  # what PTB does to its own poll when it stops
+    await asyncio.sleep(0.1)
+    assert await api.ok("getUpdates", timeout=0) == []
+    await api.emulator.wait_for(lambda: len(api.emulator.calls_to("getUpdates")) == 2)
+    descriptions = sorted(str(call.description) for call in api.emulator.calls_to("getUpdates"))
+    assert descriptions == ["None", "client disconnected before the answer"]
+    assert all(call.error_code != 409 for call in api.emulator.calls)
