@@ -34,13 +34,12 @@ def _password(from_stdin: bool) -> str:
 
 async def _create(settings: Settings, name: str, role: str, password: str) -> None:
     from bot.store import Database
-    from bot.store.admin_models import ADMIN_TABLES
     from bot.store.admin_repositories import AdminUsers, Audit
+    from bot.store.schema import prepare_database
 
     db = Database(settings.database_url)
     try:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(lambda c: [t.create(c, checkfirst=True) for t in ADMIN_TABLES])
+        await prepare_database(db)
         async with db.transaction() as session:
             await AdminUsers(session).create(name, role, password)
             await Audit(session).record("cli", "user_created", f"user {name}", None,

@@ -32,17 +32,16 @@ def _safe(relpath: str) -> PurePosixPath:
 async def _load(settings: Settings, version: int | None
                 ) -> tuple[int, dict[str, str], tuple[int, str] | None]:
     from bot.store import Database
-    from bot.store.admin_models import ADMIN_TABLES
     from bot.store.admin_repositories import (
         DialogVersions,
         latest_published_content,
         version_files,
     )
+    from bot.store.schema import prepare_database
 
     db = Database(settings.database_url)
     try:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(lambda c: [t.create(c, checkfirst=True) for t in ADMIN_TABLES])
+        await prepare_database(db)
         async with db.transaction() as session:
             versions = DialogVersions(session)
             row = await (versions.get(version) if version else versions.latest())

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
 from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
 
 from bot.flows import load_dialog_set, read_dialog_files
-from bot.store.admin_models import ADMIN_TABLES
 from bot.store.admin_repositories import latest_published_dialogs, seed_dialogs_if_empty
 from bot.web.admin._auth import console_middleware, install_auth_routes
 from bot.web.admin._context import ConsoleContext
@@ -22,10 +23,8 @@ STATIC = Path(__file__).parent / "static"
 
 
 async def prepare_console_store(ctx: ConsoleContext) -> None:
-    """Create the console's tables if missing; seed dialogs/ as version 1 on a fresh database;
-    switch the bot to the newest published version when it differs from what it runs."""
-    async with ctx.db.engine.begin() as conn:
-        await conn.run_sync(lambda c: [t.create(c, checkfirst=True) for t in ADMIN_TABLES])
+    """Seed dialogs/ as version 1 on a fresh database and switch the bot to the newest published
+    version when it differs from what it runs. The schema must exist (migrations create it)."""
     async with ctx.db.transaction() as session:
         running = ctx.current_dialogs()
         files = dict(running.sources) or read_dialog_files(ctx.settings.dialogs_dir)
@@ -39,14 +38,35 @@ async def prepare_console_store(ctx: ConsoleContext) -> None:
                      extra={"fields": {"version": latest[0]}})
 
 
+def _prepared_once(ctx: ConsoleContext) -> Middleware:
+    """Run prepare_console_store before the first console request (after the database is
+    migrated, whatever order the process starts its pieces in)."""
+    lock = asyncio.Lock()
+    done: list[bool] = []
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not done:
+            async with lock:
+                if not done:
+                    await prepare_console_store(ctx)
+                    done.append(True)
+        return await handler(request)
+
+    return middleware
+
+
 def install_admin_console(app: web.Application, context: ConsoleContext) -> None:
-    """Mount the console under /admin on ``app`` (before the app starts)."""
+    """Mount the console under /admin on ``app`` (before the app starts).
+
+    Call ``await prepare_console_store(context)`` once the database is migrated to seed and
+    load the published dialogs at start; otherwise the first console request does it."""
     from bot.web.admin._clips import install_clip_routes
     from bot.web.admin._flows import install_flow_routes
     from bot.web.admin._insight import install_insight_routes
     from bot.web.admin._people import install_people_routes
 
-    console = web.Application(middlewares=[console_middleware])
+    console = web.Application(middlewares=[_prepared_once(context), console_middleware])
     console[CONTEXT] = context
     console[LIMITER] = LoginLimiter(context.login_failures_allowed, context.login_window_s)
     console[TEMPLATES] = make_environment()
@@ -58,8 +78,4 @@ def install_admin_console(app: web.Application, context: ConsoleContext) -> None
     install_people_routes(console)
     console.router.add_static("/static", STATIC, follow_symlinks=False)
 
-    async def _startup(_app: web.Application) -> None:
-        await prepare_console_store(context)
-
-    console.on_startup.append(_startup)
     app.add_subapp(PREFIX, console)
