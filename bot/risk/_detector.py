@@ -29,6 +29,12 @@ HANDOFF_THRESHOLD = 0.99
 INFORMATIONAL_DAMPING = 0.5
 HINT_BONUS = 0.01
 _PRE_WINDOW_TOKENS = 4
+#: A plain request for a human is never urgent by itself; the three others can be.
+_URGENT_CATEGORIES = ("distress", "leaving", "family")
+#: Someone else's words in quotes: "he said 'i will kill myself'" is not about the writer.
+_QUOTED = re.compile(
+    r"(?:(?<= )'[^']+ [^']+'(?=[ ,.;:!?])|\"[^\"]+\"|«[^»]+»|“[^”]+”|„[^“”]+[“”])"
+)
 _FIRST_PERSON = re.compile(
     r"(?<!\w)(?:i|i'm|im|me|my|myself|je|j'|moi|me|ma|mon|mes|ich|mich|mir|mein|meine|я|меня|мне|"
     r"мой|моя|ben|beni|bana|benim|انا|اني|ana|ena)(?!\w)"
@@ -36,6 +42,14 @@ _FIRST_PERSON = re.compile(
 _CLAUSE_BREAK = re.compile(
     r"[.,;:!?()\n]| but | mais | aber | но | а | ama | fakat | لكن | بس | bas "
 )
+
+
+def _inside(match: re.Match[str], quoted: list[tuple[int, int]], cue: Cue) -> bool:
+    """True when a category cue sits inside quotation marks (someone else's words)."""
+    if cue.section in ("hostile", "urgent"):
+        return False
+    end = match.end()
+    return any(q_start < end <= q_end for q_start, q_end in quoted)
 
 
 def _regexes(section: CompiledSection, scripts: set[str]) -> Iterator[re.Pattern[str]]:
@@ -107,6 +121,7 @@ class RiskDetector:
         )
         tally = _Tally()
         scripts = scripts_in(padded)
+        quoted = [m.span() for m in _QUOTED.finditer(padded)]
         for lex in self._lexicons:
             bonus = HINT_BONUS if lex.language == language else 0.0
             for section in lex.sections.values():
@@ -115,8 +130,10 @@ class RiskDetector:
                     while (hit := regex.search(padded, position)) is not None:
                         position = hit.start() + 1  # a negated hit must not hide a later one
                         for cue, match in section.cues_at(padded, hit.start()):
-                            if self._negated(cue, padded, match, language) or (
-                                self._about_others(cue, padded, match)
+                            if (
+                                self._negated(cue, padded, match, language)
+                                or self._about_others(cue, padded, match)
+                                or _inside(match, quoted, cue)
                             ):
                                 continue
                             weight = cue.weight
@@ -126,7 +143,7 @@ class RiskDetector:
                             position = max(position, match.end())
                             break
         category = self._choose(tally.scores, tally.firm)
-        urgent = category is not None and (tally.urgent_cue or "urgent" in tally.scores)
+        urgent = category in _URGENT_CATEGORIES and (tally.urgent_cue or "urgent" in tally.scores)
         hostile = tally.scores.get("hostile", 0.0) >= HANDOFF_THRESHOLD
         return RiskAssessment(
             category=category,
