@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 
 _MIN_LENGTH = 5
@@ -36,12 +37,14 @@ class FuzzyVocabulary:
     """Finds, for an unknown term, a known term at edit distance 1 (2 for long terms)."""
 
     def __init__(self, terms: Iterable[str]) -> None:
-        self._by_gram: dict[tuple[str, int], list[str]] = {}  # (trigram, term length)
+        # Terms bucketed by first letter and length (people rarely mistype the first letter,
+        # which also avoids match -> watch), then by trigram; trigrams are interned.
+        self._buckets: dict[tuple[str, int], dict[str, list[str]]] = {}
         for term in terms:
             if len(term) >= _MIN_LENGTH - 1:
-                size = len(term)
+                bucket = self._buckets.setdefault((term[0], len(term)), {})
                 for gram in _grams(term):
-                    self._by_gram.setdefault((gram, size), []).append(term)
+                    bucket.setdefault(sys.intern(gram), []).append(term)
         self._cache: dict[str, str | None] = {}
 
     def nearest(self, term: str) -> str | None:
@@ -54,14 +57,14 @@ class FuzzyVocabulary:
         shared: dict[str, int] = {}
         grams = _grams(term)
         for size in range(len(term) - limit, len(term) + limit + 1):
+            bucket = self._buckets.get((term[0], size), {})
             for gram in grams:
-                for candidate in self._by_gram.get((gram, size), ()):
+                for candidate in bucket.get(gram, ()):
                     shared[candidate] = shared.get(candidate, 0) + 1
         # q-gram lemma: k edits destroy at most 3k of the padded trigrams
         needed = len(grams) - 3 * limit
-        # People rarely mistype the first letter; requiring it avoids match -> watch.
         plausible = [(count, candidate) for candidate, count in shared.items()
-                     if count >= needed and candidate[0] == term[0]]
+                     if count >= needed]
         plausible.sort(reverse=True)
         best: tuple[int, int, str] | None = None
         for count, candidate in plausible[:12]:
