@@ -25,6 +25,7 @@ from bot.crypto import Crypto
 from bot.library import ContentLibrary
 from bot.metrics import BOT_API_ERRORS, CLIPS_SENT
 from bot.store import Database, SqlCases, SqlClipFiles
+from bot.telegram_adapter.retry import RetryingBot, RetryPolicy
 
 log = logging.getLogger("bot.adapter")
 TOPIC_GONE = ("message thread not found", "topic_deleted", "topic not found", "thread not found")
@@ -42,8 +43,9 @@ class ActionExecutor:
     """Performs actions in order; a failed action is logged and the next one still runs."""
 
     def __init__(self, bot: Bot, db: Database, crypto: Crypto, library: ContentLibrary,
-                 counselor_chat_id: int | None, media_root: Path) -> None:
-        self.bot = bot
+                 counselor_chat_id: int | None, media_root: Path,
+                 retry: RetryPolicy | None = None) -> None:
+        self.bot: Bot = RetryingBot(bot, retry)  # type: ignore[assignment]  # retried calls
         self.db = db
         self.crypto = crypto
         self.library = library
