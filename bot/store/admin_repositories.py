@@ -222,6 +222,13 @@ class ContentVersions:
             select(ContentVersion).order_by(ContentVersion.number.desc()).limit(1))
         ).scalar_one_or_none()
 
+    async def get(self, number: int) -> ContentVersion | None:
+        return await self.session.get(ContentVersion, number)
+
+    async def all(self) -> list[ContentVersion]:
+        return list((await self.session.execute(
+            select(ContentVersion).order_by(ContentVersion.number.desc()))).scalars())
+
     async def add(self, number: int, text: str, author: str, note: str) -> ContentVersion:
         row = ContentVersion(number=number, author=author, note=note[:500],
                              created_at=time.time(), text=text)

@@ -138,3 +138,22 @@ async def test_dashboard_shows_aggregates_as_svg(console: Console) -> None:
     assert "distress (urgent)" in page and "helped" in page
     _, clips = await console.page("/admin/clips?q=electricity")
     assert "<td>7</td>" in clips
+
+
+async def test_clip_index_history_and_roll_back(console: Console) -> None:
+    await console.login("eddie")
+    for question in ("first added question", "second added question"):
+        status, _ = await console.form("/admin/gaps/add-example", {
+            "clip": CLIP, "language": "en", "question": question}, allow_redirects=False)
+        assert status == 303
+    _, page = await console.page("/admin/clips/history")
+    assert "v2" in page and "Roll back to v1" in page
+    _, diff = await console.page("/admin/clips/history/2")
+    assert "second added question" in diff
+    status, _ = await console.form("/admin/clips/rollback/1", {"base_version": "2"},
+                                   allow_redirects=False)
+    assert status == 303
+    questions = console.running.libraries[-1].index.clips[CLIP].example_questions["en"]
+    assert "first added question" in questions and "second added question" not in questions
+    status, page = await console.form("/admin/clips/rollback/1", {"base_version": "2"})
+    assert status == 409 and "someone published meanwhile" in page

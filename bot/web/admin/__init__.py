@@ -6,7 +6,9 @@ from bot.store.admin_repositories import (
     seed_dialogs_if_empty,
 )
 from bot.web.admin._app import install_admin_console, prepare_console_store
+from bot.web.admin._clip_index import library_from_text
 from bot.web.admin._context import ConsoleContext
 
 __all__ = ["ConsoleContext", "install_admin_console", "latest_published_content",
-           "latest_published_dialogs", "prepare_console_store", "seed_dialogs_if_empty"]
+           "latest_published_dialogs", "library_from_text", "prepare_console_store",
+           "seed_dialogs_if_empty"]

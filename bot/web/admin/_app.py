@@ -61,6 +61,7 @@ def install_admin_console(app: web.Application, context: ConsoleContext) -> None
 
     Call ``await prepare_console_store(context)`` once the database is migrated to seed and
     load the published dialogs at start; otherwise the first console request does it."""
+    from bot.web.admin._clip_history import install_clip_history_routes
     from bot.web.admin._clips import install_clip_routes
     from bot.web.admin._flows import install_flow_routes
     from bot.web.admin._insight import install_insight_routes
@@ -73,6 +74,7 @@ def install_admin_console(app: web.Application, context: ConsoleContext) -> None
     console[SIMULATORS] = Simulators()
     install_auth_routes(console)
     install_flow_routes(console)
+    install_clip_history_routes(console)
     install_clip_routes(console)
     install_insight_routes(console)
     install_people_routes(console)

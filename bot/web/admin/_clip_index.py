@@ -12,8 +12,10 @@ from typing import Any
 
 import yaml
 
+from bot.config import Settings
 from bot.content import ContentIndex, load_content_index
 from bot.errors import ContentIndexError, Problem
+from bot.library import ContentLibrary
 from bot.store.admin_repositories import latest_published_content
 from bot.web.admin._context import ConsoleContext
 from bot.yamlsource import YamlSyntaxError, parse_yaml
@@ -174,14 +176,20 @@ def validate_index_text(ctx: ConsoleContext, text: str
     on success the index and no problems (warnings are left to `validate`)."""
     if len(text) > 8 * ctx.max_file_chars:
         return None, [Problem(INDEX_NAME, 1, "the clip index is too large")]
+    try:
+        return index_from_text(text, ctx.settings), []
+    except ContentIndexError as err:
+        return None, err.problems
+
+
+def index_from_text(text: str, settings: Settings) -> ContentIndex:
+    """Load a clip index from its YAML text; raises ContentIndexError listing every error."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / INDEX_NAME
         path.write_text(text, encoding="utf-8")
-        try:
-            index = load_content_index(path, ctx.settings.languages,
-                                       repo_root=ctx.settings.media_root)
-        except ContentIndexError as err:
-            return None, err.problems
-    return index, []
+        return load_content_index(path, settings.languages, repo_root=settings.media_root)
 
 
+def library_from_text(text: str, settings: Settings) -> ContentLibrary:
+    """A ContentLibrary for a published clip-index text (what a bot process loads at start)."""
+    return ContentLibrary(index_from_text(text, settings), settings.languages)

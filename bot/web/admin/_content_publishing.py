@@ -22,7 +22,7 @@ async def publish_index(ctx: ConsoleContext, text: str, *, base_version: int, au
         latest = await versions.latest()
         number = latest.number if latest else 0
         if number != base_version:
-            old = await session.get(type(latest), base_version) if base_version else None
+            old = await versions.get(base_version) if base_version else None
             base_text = old.text if old is not None else Path(
                 ctx.settings.content_index).read_text(encoding="utf-8")
             raise StaleEdit(base_version, number, diff_files(

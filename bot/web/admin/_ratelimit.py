@@ -8,11 +8,16 @@ from collections.abc import Callable
 
 
 class LoginLimiter:
-    """After ``allowed`` failures within ``window_s`` a key is refused until the window ends."""
+    """After ``allowed`` failures within ``window_s`` a key is refused until the window ends.
+
+    Client addresses (keys starting ``ip:``) get ``ip_factor`` times more: colleagues behind
+    one proxy should not lock each other out, while one account is still guarded tightly.
+    """
 
     def __init__(self, allowed: int, window_s: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, ip_factor: int = 4) -> None:
         self.allowed = allowed
+        self.ip_factor = ip_factor
         self.window_s = window_s
         self.clock = clock
         self._failures: dict[str, deque[float]] = {}
@@ -29,7 +34,8 @@ class LoginLimiter:
         wait = 0.0
         for key in keys:
             times = self._recent(key)
-            if len(times) >= self.allowed:
+            limit = self.allowed * (self.ip_factor if key.startswith("ip:") else 1)
+            if len(times) >= limit:
                 wait = max(wait, self.window_s - (self.clock() - times[0]))
         return wait
 
