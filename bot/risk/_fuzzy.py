@@ -9,7 +9,7 @@ from functools import lru_cache
 MIN_FUZZY_LENGTH = 5
 #: A substituted letter changes meaning too often in short words ("butun" is not "bugun").
 MIN_SUBSTITUTION_LENGTH = 8
-_TOKEN = re.compile(r"[^\W\d_]+")
+_TOKEN = re.compile(r"[^\W_]+")
 
 
 def _deletes(word: str) -> list[tuple[str, int]]:
@@ -65,8 +65,8 @@ class SpellingRepair:
         return [token[:n] for n in self._stem_lengths if token[:n] in self._stems]
 
     def _repair_token(self, token: str) -> str:
-        if len(token) < MIN_FUZZY_LENGTH or self._is_known(token):
-            return token
+        if len(token) < MIN_FUZZY_LENGTH or not token.isalpha() or self._is_known(token):
+            return token  # short, Arabizi with digits ("7ayati"), or already a lexicon word
         if self._protected is not None and self._protected.fullmatch(token):
             return token
         word = self._lookup(self._word_index, token)
