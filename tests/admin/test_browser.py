@@ -9,14 +9,16 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
+import aiohttp
 import pytest
 from aiohttp import web
 
 from bot.store.admin_repositories import AdminUsers, use_password_hasher
 from bot.store.models import Counter, UnmatchedQuestion
-from bot.web.admin import ConsoleContext, install_admin_console
+from bot.web.admin import console_context_for, install_admin_console
 from tests.admin.conftest import PASSWORD
 from tests.e2e.conftest import Stack, stack  # noqa: F401 - the fixture is used below
 
@@ -76,17 +78,18 @@ async def console_url(stack: Stack, tmp_path: Path) -> AsyncIterator[tuple[str, 
         published.append(dialogs)
         runtime.engine.publish(dialogs)
 
-    ctx = ConsoleContext(db=stack.db, settings=stack.settings, publish=publish,
-                         current_dialogs=lambda: runtime.engine.registry.current,
-                         library=lambda: runtime.library, risk=runtime.risk,
-                         secret_key=stack.settings.secret_key, cookie_secure=False)
+    ctx = replace(console_context_for(runtime, cookie_secure=False), publish=publish)
     app = web.Application()
-    install_admin_console(app, ctx)
+    slot = install_admin_console(app, None)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"http://127.0.0.1:{port}/admin/login") as starting:
+            assert starting.status == 503
+    slot.attach(ctx)
     async with stack.db.transaction() as session:
         await AdminUsers(session).create("alice", "admin", PASSWORD)
     await _seed_counters(stack.db)

@@ -7,8 +7,11 @@ from bot.store.admin_repositories import (
 )
 from bot.web.admin._app import install_admin_console, prepare_console_store
 from bot.web.admin._clip_index import library_from_text
-from bot.web.admin._context import ConsoleContext
+from bot.web.admin._context import ConsoleContext, ContextSlot
+from bot.web.admin._wiring import console_context_for
 
-__all__ = ["ConsoleContext", "install_admin_console", "latest_published_content",
-           "latest_published_dialogs", "library_from_text", "prepare_console_store",
-           "seed_dialogs_if_empty"]
+__all__ = [
+    "ConsoleContext", "ContextSlot", "console_context_for", "install_admin_console",
+    "latest_published_content", "latest_published_dialogs", "library_from_text",
+    "prepare_console_store", "seed_dialogs_if_empty",
+]

@@ -11,8 +11,9 @@ from urllib.parse import quote, urlsplit
 from aiohttp import web
 
 from bot.store.admin_repositories import AdminSessions, AdminUsers, Audit
-from bot.web.admin._keys import CONTEXT, LIMITER, LOGIN, LOGIN_CSRF, PREFIX
+from bot.web.admin._keys import LIMITER, LOGIN, LOGIN_CSRF, PREFIX
 from bot.web.admin._render import error_page, render
+from bot.web.admin._slot import context_of
 
 COOKIE = "tb_admin"
 LOGIN_CSRF_COOKIE = "tb_login_csrf"
@@ -45,7 +46,7 @@ def _refuse(request: web.Request, status: int, title: str, message: str) -> web.
 
 
 async def _check_body(request: web.Request) -> web.Response | None:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return None
     limit = ctx.max_upload_bytes + 1024 * 1024 if request.path in UPLOAD_PATHS \
@@ -83,10 +84,10 @@ async def console_middleware(request: web.Request, handler: Handler) -> web.Stre
 
 
 async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-    ctx = request.app[CONTEXT]
     request[LOGIN] = None
     if request.path.startswith(f"{PREFIX}/static/"):
         return await handler(request)
+    ctx = context_of(request)
     refused = await _check_body(request)
     if refused is not None:
         return refused
@@ -149,14 +150,14 @@ def _login_form(request: web.Request, status: int = 200, message: str = "",
     request[LOGIN_CSRF] = token
     response = render(request, "login.html", status=status, message=message, name=name,
                       next=request.query.get("next", "") if next_path is None else next_path)
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, secure=ctx.cookie_secure,
                         samesite="Strict", path=f"{PREFIX}/login")
     return response
 
 
 async def login_submit(request: web.Request) -> web.StreamResponse:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     limiter = request.app[LIMITER]
     form = await request.post()
     name = str(form.get("name", ""))[:64].strip()
@@ -194,7 +195,7 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     token = request.cookies.get(COOKIE, "")
     async with ctx.db.transaction() as session:
         await AdminSessions(session).close(token)

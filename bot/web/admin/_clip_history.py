@@ -11,8 +11,9 @@ from bot.web.admin._auth import requires
 from bot.web.admin._content_publishing import publish_index
 from bot.web.admin._diffs import diff_files
 from bot.web.admin._errors import StaleEdit
-from bot.web.admin._keys import CONTEXT, LOGIN, PREFIX
+from bot.web.admin._keys import LOGIN, PREFIX
 from bot.web.admin._render import error_page, render
+from bot.web.admin._slot import context_of
 
 EDITORS = ("admin", "editor")
 NAME = "content_index.yaml"
@@ -20,7 +21,7 @@ NAME = "content_index.yaml"
 
 @requires(*EDITORS)
 async def history(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     async with ctx.db.transaction() as session:
         versions = await ContentVersions(session).all()
     return render(request, "clip_history.html", section="clips", title="Clip-index history",
@@ -30,7 +31,7 @@ async def history(request: web.Request) -> web.Response:
 
 @requires(*EDITORS)
 async def version_diff(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     number = int(request.match_info["number"])
     async with ctx.db.transaction() as session:
         versions = ContentVersions(session)
@@ -46,7 +47,7 @@ async def version_diff(request: web.Request) -> web.Response:
 
 @requires(*EDITORS)
 async def rollback(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     number = int(request.match_info["number"])
     form = await request.post()
     async with ctx.db.transaction() as session:

@@ -24,8 +24,9 @@ from bot.web.admin._clip_index import (
 )
 from bot.web.admin._content_publishing import publish_index
 from bot.web.admin._errors import StaleEdit
-from bot.web.admin._keys import CONTEXT, LOGIN, PREFIX
+from bot.web.admin._keys import LOGIN, PREFIX
 from bot.web.admin._render import error_page, render
+from bot.web.admin._slot import context_of
 
 EDITORS = ("admin", "editor")
 UPLOAD_DIR = "media/uploads"
@@ -50,7 +51,7 @@ def _matches(clip: Clip, q: str, topic: str, language: str, role: str, warning: 
 
 async def _sends(request: web.Request) -> tuple[Tally, Tally]:
     """Sends per clip, and per (clip, language), over all recorded days."""
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     async with ctx.db.transaction() as session:
         rows = await counter_rows(session, ("clip_sent",), "0000-00-00")
     per_clip: Tally = Tally()
@@ -63,7 +64,7 @@ async def _sends(request: web.Request) -> tuple[Tally, Tally]:
 
 @requires(*EDITORS)
 async def clip_list(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     index = ctx.library().index
     q = request.query.get("q", "")[:200]
     f = {k: request.query.get(k, "") for k in ("topic", "language", "role", "warning")}
@@ -78,7 +79,7 @@ async def clip_list(request: web.Request) -> web.Response:
 async def _clip_page(request: web.Request, clip_id: str, text: str | None = None,
                      problems: list[Problem] | None = None, status: int = 200,
                      message: str = "") -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     version, index_text = await current_index_text(ctx)
     blocks = clip_blocks(index_text)
     if clip_id not in blocks:
@@ -106,7 +107,7 @@ async def clip_page(request: web.Request) -> web.Response:
 
 @requires(*EDITORS)
 async def clip_save(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     clip_id = request.match_info["clip_id"]
     form = await request.post()
     text = str(form.get("text", ""))
@@ -138,7 +139,7 @@ async def clip_save(request: web.Request) -> web.Response:
 
 @requires(*EDITORS)
 async def clip_new(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     version, _ = await current_index_text(ctx)
     return render(request, "clip_new.html", section="clips", title="Add a clip",
                   text=new_clip_template(ctx.settings.languages), base=version, problems=[],
@@ -164,7 +165,7 @@ def _check_video(field: object, max_bytes: int) -> tuple[bytes | None, str]:
 
 @requires(*EDITORS)
 async def clip_upload(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     form = await request.post()
     text = str(form.get("text", ""))
     base = int(str(form.get("base_version", "0")) or 0)
@@ -216,7 +217,7 @@ async def clip_upload(request: web.Request) -> web.Response:
 
 @requires(*EDITORS)
 async def gaps(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     async with ctx.db.transaction() as session:
         rows = await content_gaps(session, 200)
     library = ctx.library()
@@ -233,7 +234,7 @@ async def gaps(request: web.Request) -> web.Response:
 
 @requires(*EDITORS)
 async def gap_add(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     form = await request.post()
     clip_id = str(form.get("clip", ""))
     language = str(form.get("language", ""))

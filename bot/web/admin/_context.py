@@ -35,6 +35,15 @@ class ConsoleContext:
     max_body_bytes: int = 2 * MB
     max_file_chars: int = 512 * 1024
     max_upload_bytes: int = 50 * MB
-    login_failures_allowed: int = 5
-    login_window_s: float = 900.0
     session_seconds: float = 8 * 3600.0
+
+
+class ContextSlot:
+    """Holds the context of a mounted console; empty while the bot process is still starting."""
+
+    def __init__(self, context: ConsoleContext | None = None) -> None:
+        self.context = context
+
+    def attach(self, context: ConsoleContext) -> None:
+        """Give the console its context (once the runtime exists)."""
+        self.context = context

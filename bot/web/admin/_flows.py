@@ -12,9 +12,10 @@ from bot.web.admin._auth import requires
 from bot.web.admin._context import ConsoleContext
 from bot.web.admin._diffs import diff_files
 from bot.web.admin._errors import ConsoleError, StaleEdit
-from bot.web.admin._keys import CONTEXT, LOGIN, PREFIX, SIMULATORS
+from bot.web.admin._keys import LOGIN, PREFIX, SIMULATORS
 from bot.web.admin._publishing import check_files, publish_files, published, story_runner
 from bot.web.admin._render import error_page, render
+from bot.web.admin._slot import context_of
 
 EDITORS = ("admin", "editor")
 
@@ -30,7 +31,7 @@ def _group(files: dict[str, str]) -> dict[str, list[str]]:
 
 @requires(*EDITORS)
 async def flow_list(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     async with ctx.db.transaction() as session:
         latest = await DialogVersions(session).latest()
         drafts = {d.relpath: d for d in await DialogDrafts(session).all()}
@@ -43,7 +44,7 @@ async def flow_list(request: web.Request) -> web.Response:
 
 @requires(*EDITORS)
 async def diagram(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     try:
         from bot.flows.graph import render_flow_svg
     except ImportError:
@@ -72,7 +73,7 @@ async def _editor_state(ctx: ConsoleContext, relpath: str) -> tuple[int, dict[st
 def _editor(request: web.Request, relpath: str, base: int, text: str, *, status: int = 200,
             problems: list | None = None, message: str = "", draft: Any = None,
             stories: list[str] | None = None) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     return render(request, "editor.html", status=status, section="flows", title=relpath,
                   relpath=relpath, base=base, text=text, problems=problems or [],
                   message=message, draft=draft, stories=stories or [],
@@ -82,7 +83,7 @@ def _editor(request: web.Request, relpath: str, base: int, text: str, *, status:
 
 @requires(*EDITORS)
 async def edit(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     relpath = request.query.get("file", "")
     base, files, draft = await _editor_state(ctx, relpath)
     text = draft.text if draft else files[relpath]
@@ -113,7 +114,7 @@ async def _merged(ctx: ConsoleContext, relpath: str, text: str) -> dict[str, str
 
 @requires(*EDITORS)
 async def validate(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     data = await _json(request)
     files = await _merged(ctx, str(data.get("file", "")), str(data.get("text", "")))
     return web.json_response(check_files(ctx, files, stories=False).as_json())
@@ -121,7 +122,7 @@ async def validate(request: web.Request) -> web.Response:
 
 @requires(*EDITORS)
 async def save_draft(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     data = await _json(request)
     relpath, text = str(data.get("file", "")), str(data.get("text", ""))
     await _merged(ctx, relpath, text)
@@ -137,7 +138,7 @@ async def save_draft(request: web.Request) -> web.Response:
 
 @requires(*EDITORS)
 async def publish(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     form = await request.post()
     relpath, text = str(form.get("file", "")), str(form.get("text", ""))
     note = str(form.get("note", "")).strip()[:500]
@@ -165,7 +166,7 @@ async def publish(request: web.Request) -> web.Response:
 
 @requires(*EDITORS)
 async def simulate(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     sims = request.app[SIMULATORS]
     data = await _json(request)
     if data.get("action") == "start":
@@ -192,7 +193,7 @@ async def simulate(request: web.Request) -> web.Response:
 
 @requires(*EDITORS)
 async def history(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     async with ctx.db.transaction() as session:
         versions = await DialogVersions(session).all()
     return render(request, "history.html", section="flows", title="Dialogs history",
@@ -202,7 +203,7 @@ async def history(request: web.Request) -> web.Response:
 
 @requires(*EDITORS)
 async def version_diff(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     number = int(request.match_info["number"])
     async with ctx.db.transaction() as session:
         versions = DialogVersions(session)
@@ -217,7 +218,7 @@ async def version_diff(request: web.Request) -> web.Response:
 
 @requires(*EDITORS)
 async def rollback(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     number = int(request.match_info["number"])
     form = await request.post()
     async with ctx.db.transaction() as session:

@@ -11,8 +11,8 @@ from aiohttp import web
 from bot.store.admin_repositories import counter_rows, open_cases
 from bot.web.admin._auth import requires
 from bot.web.admin._charts import bar_chart, day_lines
-from bot.web.admin._keys import CONTEXT
 from bot.web.admin._render import render
+from bot.web.admin._slot import context_of
 
 NAMES = ("question", "unmatched", "clip_sent", "handoff_opened", "case_taken", "case_closed",
          "feedback", "conversation_started")
@@ -78,7 +78,7 @@ def _bars(tally: Tally) -> list[tuple[str, float]]:
 
 @requires("admin", "editor")
 async def dashboard(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     days = _days(DAYS)
     async with ctx.db.transaction() as session:
         rows = await counter_rows(session, NAMES, days[0])
@@ -104,7 +104,7 @@ async def dashboard(request: web.Request) -> web.Response:
 
 @requires("admin", "counselor")
 async def queue(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     days = _days(DAYS)
     async with ctx.db.transaction() as session:
         cases = await open_cases(session)

@@ -11,11 +11,11 @@ from bot.store.admin_repositories import Login
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from bot.web.admin._context import ConsoleContext
+    from bot.web.admin._context import ContextSlot
     from bot.web.admin._ratelimit import LoginLimiter
     from bot.web.admin._simulator import Simulators
 
-CONTEXT: web.AppKey[ConsoleContext] = web.AppKey("console_context")
+SLOT: web.AppKey[ContextSlot] = web.AppKey("console_context")
 LIMITER: web.AppKey[LoginLimiter] = web.AppKey("console_limiter")
 TEMPLATES: web.AppKey[Environment] = web.AppKey("console_templates")
 SIMULATORS: web.AppKey[Simulators] = web.AppKey("console_simulators")

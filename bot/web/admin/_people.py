@@ -8,13 +8,14 @@ from bot.errors import StoreError
 from bot.store.admin_models import ROLES
 from bot.store.admin_repositories import AdminUsers, Audit
 from bot.web.admin._auth import requires
-from bot.web.admin._keys import CONTEXT, LOGIN, PREFIX
+from bot.web.admin._keys import LOGIN, PREFIX
 from bot.web.admin._render import render
+from bot.web.admin._slot import context_of
 
 
 async def _users_page(request: web.Request, message: str = "", status: int = 200
                       ) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     async with ctx.db.transaction() as session:
         users = await AdminUsers(session).all()
     return render(request, "users.html", status=status, section="users", title="Users",
@@ -28,7 +29,7 @@ async def users(request: web.Request) -> web.Response:
 
 @requires("admin")
 async def user_create(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     form = await request.post()
     name, role = str(form.get("name", "")).strip(), str(form.get("role", ""))
     try:
@@ -43,7 +44,7 @@ async def user_create(request: web.Request) -> web.Response:
 
 @requires("admin")
 async def user_toggle(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     user_id = int(request.match_info["user_id"])
     form = await request.post()
     disabled = form.get("disabled") == "1"
@@ -60,7 +61,7 @@ async def user_toggle(request: web.Request) -> web.Response:
 
 @requires("admin")
 async def audit(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     async with ctx.db.transaction() as session:
         entries = await Audit(session).recent(300)
     return render(request, "audit.html", section="audit", title="Audit log", entries=entries)
@@ -68,7 +69,7 @@ async def audit(request: web.Request) -> web.Response:
 
 @requires("admin")
 async def audit_entry(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
+    ctx = context_of(request)
     async with ctx.db.transaction() as session:
         entry = await Audit(session).get(int(request.match_info["entry_id"]))
     if entry is None:
