@@ -32,6 +32,7 @@ _PRE_WINDOW_TOKENS = 4
 #: A plain request for a human is never urgent by itself; the three others can be.
 _URGENT_CATEGORIES = ("distress", "leaving", "family")
 #: Someone else's words in quotes: "he said 'i will kill myself'" is not about the writer.
+_QUOTE_CHARS = frozenset("'\"«»“”„")
 _QUOTED = re.compile(
     r"(?:(?<= )'[^']+ [^']+'(?=[ ,.;:!?])|\"[^\"]+\"|«[^»]+»|“[^”]+”|„[^“”]+[“”])"
 )
@@ -107,6 +108,9 @@ class RiskDetector:
         protected = "|".join(f"(?:{lex.no_repair})" for lex in self._lexicons if lex.no_repair)
         self._repair = SpellingRepair(words, stems, re.compile(protected) if protected else None)
         self._by_language = {lex.language: lex for lex in self._lexicons}
+        self._plans: dict[
+            frozenset[str], list[tuple[Lexicon, CompiledSection, re.Pattern[str]]]
+        ] = {}
         self.languages = tuple(lex.language for lex in self._lexicons)
 
     def assess(self, text: str, language: str | None = None) -> RiskAssessment:
@@ -115,33 +119,30 @@ class RiskDetector:
         if not normalized:
             return RiskAssessment(None, False, False, (), MappingProxyType({}))
         padded = f" {normalized} "
-        informational = any(
-            lex.informational is not None and lex.informational.search(padded)
-            for lex in self._lexicons
-        )
         tally = _Tally()
-        scripts = scripts_in(padded)
-        quoted = [m.span() for m in _QUOTED.finditer(padded)]
-        for lex in self._lexicons:
-            bonus = HINT_BONUS if lex.language == language else 0.0
-            for section in lex.sections.values():
-                for regex in _regexes(section, scripts):
-                    position = 0
-                    while (hit := regex.search(padded, position)) is not None:
-                        position = hit.start() + 1  # a negated hit must not hide a later one
-                        for cue, match in section.cues_at(padded, hit.start()):
-                            if (
-                                self._negated(cue, padded, match, language)
-                                or self._about_others(cue, padded, match)
-                                or _inside(match, quoted, cue)
-                            ):
-                                continue
-                            weight = cue.weight
-                            if informational and cue.weight < 1.0:
-                                weight *= INFORMATIONAL_DAMPING
-                            tally.add(cue, match, weight + bonus)
-                            position = max(position, match.end())
-                            break
+        quoted = [m.span() for m in _QUOTED.finditer(padded)] if _QUOTE_CHARS & set(padded) else []
+        informational: bool | None = None  # computed on the first weak cue only
+        for lex, section, regex in self._plan(frozenset(scripts_in(padded))):
+            position = 0
+            while (hit := regex.search(padded, position)) is not None:
+                position = hit.start() + 1  # a negated hit must not hide a later one
+                for cue, match in section.cues_at(padded, hit.start()):
+                    if (
+                        self._negated(cue, padded, match, language)
+                        or self._about_others(cue, padded, match)
+                        or _inside(match, quoted, cue)
+                    ):
+                        continue
+                    weight = cue.weight
+                    if cue.weight < 1.0:
+                        if informational is None:
+                            informational = self._informational(padded)
+                        if informational:
+                            weight *= INFORMATIONAL_DAMPING
+                    bonus = HINT_BONUS if lex.language == language else 0.0
+                    tally.add(cue, match, weight + bonus)
+                    position = max(position, match.end())
+                    break
         category = self._choose(tally.scores, tally.firm)
         urgent = category in _URGENT_CATEGORIES and (tally.urgent_cue or "urgent" in tally.scores)
         hostile = tally.scores.get("hostile", 0.0) >= HANDOFF_THRESHOLD
@@ -152,6 +153,28 @@ class RiskDetector:
             cues=tuple(tally.cues),
             scores=MappingProxyType({k: round(v, 3) for k, v in tally.scores.items()}),
         )
+
+    def _informational(self, padded: str) -> bool:
+        """True for topic questions and third-person talk ("how did people escape?")."""
+        return any(
+            lex.informational is not None and lex.informational.search(padded)
+            for lex in self._lexicons
+        )
+
+    def _plan(
+        self, scripts: frozenset[str]
+    ) -> list[tuple[Lexicon, CompiledSection, re.Pattern[str]]]:
+        """The regexes to run for text written in ``scripts``, computed once per combination."""
+        plan = self._plans.get(scripts)
+        if plan is None:
+            plan = [
+                (lex, section, regex)
+                for lex in self._lexicons
+                for section in lex.sections.values()
+                for regex in _regexes(section, set(scripts))
+            ]
+            self._plans[scripts] = plan
+        return plan
 
     @staticmethod
     def _choose(scores: dict[str, float], firm: dict[str, float]) -> RiskCategory | None:

@@ -26,6 +26,10 @@ _CHAR_MAP = str.maketrans(
         **{chr(0x06F0 + d): str(d) for d in range(10)},
     }
 )
+_MARKS = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
+    "\u0670\u06d6-\u06ed\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
 _REPEATS = re.compile(r"([^\W\d_])\1+")
 _SPACES = re.compile(r"\s+")
 # Spoken French glues the subject pronoun on: "jveux", "jme", "jsuis" -> "je veux", ...
@@ -43,7 +47,7 @@ def fold(text: str) -> str:
     """
     text = _INVISIBLE.sub("", text.replace("\u200b", " ").replace("\u200c", " "))
     text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _MARKS.sub("", text)
     text = text.translate(_CHAR_MAP)
     text = _REPEATS.sub(r"\1", text)
     text = _FRENCH_ELISION.sub(r"je \1", text)
