@@ -14,4 +14,5 @@ COMMAND_MODULES = (
     "bot.commands.campaigns",
     "bot.commands.db",
     "bot.commands.rotate_key",
+    "bot.commands.admin", "bot.commands.dialogs",
 )
