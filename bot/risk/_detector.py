@@ -125,24 +125,26 @@ class RiskDetector:
         for lex, section, regex in self._plan(frozenset(scripts_in(padded))):
             position = 0
             while (hit := regex.search(padded, position)) is not None:
-                position = hit.start() + 1  # a negated hit must not hide a later one
+                position = hit.start() + 1  # overlapping cues are weighed by the tally
+                best: tuple[Cue, re.Match[str]] | None = None
                 for cue, match in section.cues_at(padded, hit.start()):
-                    if (
+                    if (best is None or cue.weight > best[0].weight) and not (
                         self._negated(cue, padded, match, language)
                         or self._about_others(cue, padded, match)
                         or _inside(match, quoted, cue)
                     ):
-                        continue
-                    weight = cue.weight
-                    if cue.weight < 1.0:
-                        if informational is None:
-                            informational = self._informational(padded)
-                        if informational:
-                            weight *= INFORMATIONAL_DAMPING
-                    bonus = HINT_BONUS if lex.language == language else 0.0
-                    tally.add(cue, match, weight + bonus)
-                    position = max(position, match.end())
-                    break
+                        best = (cue, match)
+                if best is None:
+                    continue
+                cue, match = best
+                weight = cue.weight
+                if cue.weight < 1.0:
+                    if informational is None:
+                        informational = self._informational(padded)
+                    if informational:
+                        weight *= INFORMATIONAL_DAMPING
+                bonus = HINT_BONUS if lex.language == language else 0.0
+                tally.add(cue, match, weight + bonus)
         category = self._choose(tally.scores, tally.firm)
         urgent = category in _URGENT_CATEGORIES and (tally.urgent_cue or "urgent" in tally.scores)
         hostile = tally.scores.get("hostile", 0.0) >= HANDOFF_THRESHOLD
