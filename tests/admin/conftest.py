@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -69,8 +70,9 @@ class Running:
 
 
 def console_settings(tmp_path: Path):
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path}/admin.sqlite3"
     return load_settings({}).with_overrides(
-        database_url=f"sqlite+aiosqlite:///{tmp_path}/admin.sqlite3",
+        database_url=url,
         dialogs_dir=REPO / "dialogs", content_index=REPO / "content_index.yaml",
         media_root=tmp_path / "media_root")
 
@@ -82,6 +84,7 @@ async def build_console(tmp_path: Path) -> tuple[web.Application, ConsoleContext
     if not samples.exists():
         samples.symlink_to(REPO / "media" / "samples")
     db = Database(settings.database_url)
+    await db.drop_schema()
     await db.create_schema()
     if "dialogs" not in _SHARED:
         _SHARED["dialogs"] = load_dialogs(settings.dialogs_dir, settings.languages)
