@@ -16,6 +16,19 @@ def _deletes(word: str) -> list[tuple[str, int]]:
     return [(word[:i] + word[i + 1 :], i) for i in range(len(word))]
 
 
+def _swapped(first: str, second: str) -> bool:
+    """True when ``second`` is ``first`` with two neighbouring letters swapped."""
+    if len(first) != len(second):
+        return False
+    diffs = [i for i, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
+    return (
+        len(diffs) == 2
+        and diffs[1] == diffs[0] + 1
+        and first[diffs[0]] == second[diffs[1]]
+        and first[diffs[1]] == second[diffs[0]]
+    )
+
+
 class SpellingRepair:
     """Symmetric-delete index over lexicon words (whole words) and stems (word prefixes)."""
 
@@ -50,9 +63,11 @@ class SpellingRepair:
         substitution_ok = len(probe) >= MIN_SUBSTITUTION_LENGTH
         for variant, probe_position in _deletes(probe):
             for target, target_position in index.get(variant, ()):
-                if target_position == -1 or abs(target_position - probe_position) == 1:
-                    return target
+                if target_position == -1:
+                    return target  # probe has one extra letter
                 if target_position == probe_position and substitution_ok:
+                    return target
+                if abs(target_position - probe_position) == 1 and _swapped(probe, target):
                     return target
         return None
 
