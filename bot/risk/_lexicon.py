@@ -9,7 +9,12 @@ from pathlib import Path
 
 from bot.errors import Problem, ValidationFailed
 from bot.risk._normalize import fold
-from bot.risk._scripts import SCRIPTS, factor_pattern, restrict_to_script
+from bot.risk._scripts import (
+    SCRIPTS,
+    factor_pattern,
+    restrict_to_script,
+    top_level_alternatives,
+)
 from bot.yamlsource import YamlDocument, YamlSyntaxError, load_yaml
 
 CATEGORIES = ("distress", "leaving", "family", "request")
@@ -30,6 +35,7 @@ _MACRO = re.compile(r"\{([^\W\d]\w*)\}")
 _GAP = re.compile(r" ?\.\. ?")
 _STEM = re.compile(r"(?<=[^\W\d_])\*")
 _WORD_FRAGMENT = re.compile(r"(?<![\\\w])([^\W\d_]{5,})(\*)?(?![\w?*+{])")
+_DANGLING_GAP = re.compile(r"(?:\(\?:\[\^ \]\+ \)\{\d*,?\d*\}|\.\. ?)$")
 _UMLAUTS = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)"}
 _CYRILLIC_TO_LATIN = {
     "а": "a", "б": "b", "в": "(?:v|w)", "г": "g", "д": "d", "е": "(?:ye|je|e)",
@@ -146,6 +152,13 @@ class _Builder:
             for umlaut, alternatives in _UMLAUTS.items():
                 expanded = expanded.replace(umlaut, alternatives)
         folded = fold(expanded)
+        if any(_DANGLING_GAP.search(part) for part in top_level_alternatives(folded)):
+            self.problems.append(
+                self.doc.problem(
+                    path, f"a word gap ends an alternative in {source!r}: it never matches"
+                )
+            )
+            return None
         for fragment, star in _WORD_FRAGMENT.findall(folded):
             (self.stems if star else self.words).add(fragment)
         body = _GAP.sub(r" (?:[^ ]+ ){0,3}", _STEM.sub(r"\\w*", folded))

@@ -177,3 +177,13 @@ def factor_pattern(pattern: str) -> str:
     """``pattern`` with every alternation turned into a first-character trie (same language)."""
     alternatives, _ = _parse(pattern)
     return _factor(alternatives)
+
+
+def top_level_alternatives(pattern: str) -> list[str]:
+    """The top-level ``|`` branches of ``pattern``, rendered back to text."""
+    alternatives, _ = _parse(pattern)
+    return [_render_items_plain(items) for items in alternatives]
+
+
+def _render_items_plain(items: list[str | _Group]) -> str:
+    return "".join(i if isinstance(i, str) else _render(i) for i in items)

@@ -74,3 +74,11 @@ def test_risk_imports_no_framework() -> None:
                 names = [node.module]
             for name in names:
                 assert name.split(".")[0] not in forbidden, f"{path.name} imports {name}"
+
+
+def test_dangling_word_gap_is_reported(tmp_path: Path) -> None:
+    directory = _lexicon_copy(
+        tmp_path, "de", ("leaving:\n", 'leaving:\n  - "ich bereue (?:[^ ]+ ){0,3}|nie"\n')
+    )
+    with pytest.raises(ValidationFailed, match="word gap ends an alternative"):
+        RiskDetector(["de"], directory)
