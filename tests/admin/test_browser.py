@@ -194,6 +194,9 @@ async def test_console_in_a_browser(console_url) -> None:
         # The other main pages, for the README.
         await page.goto(f"{root}/admin/clips")
         await page.screenshot(path=str(SHOTS / "clips.png"))
+        await page.click("text=Two hours of electricity a day")
+        await expect(page.locator(".CodeMirror")).to_be_visible()
+        await page.screenshot(path=str(SHOTS / "clip-edit.png"))
         await page.goto(f"{root}/admin/dashboard")
         await expect(page.locator(".chart svg").first).to_be_visible()
         await page.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)

@@ -54,6 +54,14 @@ async def test_script_in_clip_title_is_escaped_everywhere(console: Console) -> N
     assert "&lt;script&gt;alert(1)&lt;/script&gt; power" in page
 
 
+async def test_clip_video_preview_served_from_media_root(console: Console) -> None:
+    await console.login("eddie")
+    response = await console.client.get(f"/admin/clips/{CLIP}/video")
+    assert response.status == 200 and response.content_type == "video/mp4"
+    assert (await response.read())[4:8] == b"ftyp"
+    assert (await console.client.get("/admin/clips/no-such-clip/video")).status == 404
+
+
 async def test_invalid_clip_edit_refused(console: Console) -> None:
     await console.login("eddie")
     _, page = await console.page(f"/admin/clips/{CLIP}")

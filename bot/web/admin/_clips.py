@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter as Tally
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from aiohttp import web
 
@@ -103,6 +103,21 @@ def _local(problem: Problem, start: int) -> dict:
 @requires(*EDITORS)
 async def clip_page(request: web.Request) -> web.Response:
     return await _clip_page(request, request.match_info["clip_id"])
+
+
+@requires(*EDITORS)
+async def clip_video(request: web.Request) -> web.StreamResponse:
+    """The clip's video from MEDIA_ROOT, for a preview next to its metadata."""
+    ctx = context_of(request)
+    clip = ctx.library().index.clips.get(request.match_info["clip_id"])
+    if clip is None or not clip.media.path:
+        raise web.HTTPNotFound(text="no video file for this clip")
+    relative = PurePosixPath(clip.media.path)
+    path = Path(ctx.settings.media_root) / relative
+    if relative.is_absolute() or ".." in relative.parts or relative.suffix != ".mp4" \
+            or not path.is_file():
+        raise web.HTTPNotFound(text="no video file for this clip")
+    return web.FileResponse(path, headers={"Content-Type": "video/mp4"})
 
 
 @requires(*EDITORS)
@@ -262,6 +277,7 @@ def install_clip_routes(app: web.Application) -> None:
     app.router.add_get("/clips/new", clip_new)
     app.router.add_post("/clips/upload", clip_upload)
     app.router.add_get("/clips/{clip_id}", clip_page)
+    app.router.add_get("/clips/{clip_id}/video", clip_video)
     app.router.add_post("/clips/{clip_id}", clip_save)
     app.router.add_get("/gaps", gaps)
     app.router.add_post("/gaps/add-example", gap_add)
