@@ -100,6 +100,10 @@ async def test_add_clip_with_video(console: Console) -> None:
     await console.login("eddie")
     text = new_clip_template(console.ctx.settings.languages).replace("new-clip-id",
                                                                      "bakery-queue")
+    uploads = console.ctx.settings.media_root / "media/uploads"
+    bad = text.replace("duration_s: 60", "duration_s: -1")
+    status, page = await _upload(console, bad, "bakery.mp4", "video/mp4", MP4)
+    assert status == 422 and "duration_s" in page and not any(uploads.iterdir())
     status, page = await _upload(console, text, "bakery.mp4", "video/mp4", MP4)
     assert status == 303, page
     assert (console.ctx.settings.media_root / "media/uploads/bakery-queue.mp4").read_bytes() \

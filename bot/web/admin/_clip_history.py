@@ -12,7 +12,7 @@ from bot.web.admin._content_publishing import publish_index
 from bot.web.admin._diffs import diff_files
 from bot.web.admin._errors import StaleEdit
 from bot.web.admin._keys import LOGIN, PREFIX
-from bot.web.admin._render import error_page, render
+from bot.web.admin._render import error_page, form_int, render
 from bot.web.admin._slot import context_of
 
 EDITORS = ("admin", "editor")
@@ -56,7 +56,7 @@ async def rollback(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text="no such version")
     try:
         new, problems = await publish_index(
-            ctx, row.text, base_version=int(str(form.get("base_version", "0")) or 0),
+            ctx, row.text, base_version=form_int(form.get("base_version")),
             author=request[LOGIN].name, note=f"roll back to clip-index version {number}",
             target=f"clip index version {number}", before=None, after=None)
     except StaleEdit as stale:

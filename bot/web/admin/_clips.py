@@ -25,7 +25,7 @@ from bot.web.admin._clip_index import (
 from bot.web.admin._content_publishing import publish_index
 from bot.web.admin._errors import StaleEdit
 from bot.web.admin._keys import LOGIN, PREFIX
-from bot.web.admin._render import error_page, render
+from bot.web.admin._render import error_page, form_int, render
 from bot.web.admin._slot import context_of
 
 EDITORS = ("admin", "editor")
@@ -126,7 +126,7 @@ async def clip_save(request: web.Request) -> web.Response:
     clip_id = request.match_info["clip_id"]
     form = await request.post()
     text = str(form.get("text", ""))
-    base = int(str(form.get("base_version", "0")) or 0)
+    base = form_int(form.get("base_version"))
     if len(text) > ctx.max_file_chars:
         return await _clip_page(request, clip_id, "", status=413,
                                 message="The text is too long; nothing was saved.")
@@ -183,7 +183,7 @@ async def clip_upload(request: web.Request) -> web.Response:
     ctx = context_of(request)
     form = await request.post()
     text = str(form.get("text", ""))
-    base = int(str(form.get("base_version", "0")) or 0)
+    base = form_int(form.get("base_version"))
     max_mb = ctx.max_upload_bytes // (1024 * 1024)
 
     def refuse(message: str, problems: list | None = None, status: int = 422) -> web.Response:

@@ -14,7 +14,7 @@ from bot.web.admin._diffs import diff_files
 from bot.web.admin._errors import ConsoleError, StaleEdit
 from bot.web.admin._keys import LOGIN, PREFIX, SIMULATORS
 from bot.web.admin._publishing import check_files, publish_files, published, story_runner
-from bot.web.admin._render import error_page, render
+from bot.web.admin._render import error_page, form_int, render
 from bot.web.admin._slot import context_of
 
 EDITORS = ("admin", "editor")
@@ -129,7 +129,7 @@ async def save_draft(request: web.Request) -> web.Response:
     if len(text) > ctx.max_file_chars:
         return web.json_response({"error": "the text is too long"}, status=413)
     async with ctx.db.transaction() as session:
-        await DialogDrafts(session).save(relpath, text, int(data.get("base_version", 0)),
+        await DialogDrafts(session).save(relpath, text, form_int(data.get("base_version")),
                                          request[LOGIN].name)
         await Audit(session).record(request[LOGIN].name, "draft_saved", relpath,
                                     None, text)
@@ -142,10 +142,7 @@ async def publish(request: web.Request) -> web.Response:
     form = await request.post()
     relpath, text = str(form.get("file", "")), str(form.get("text", ""))
     note = str(form.get("note", "")).strip()[:500]
-    try:
-        base = int(str(form.get("base_version", "0")))
-    except ValueError:
-        base = 0
+    base = form_int(form.get("base_version"))
     try:
         files = await _merged(ctx, relpath, text)
         number, check = await publish_files(ctx, files, author=request[LOGIN].name,
@@ -226,7 +223,7 @@ async def rollback(request: web.Request) -> web.Response:
     if row is None:
         raise web.HTTPNotFound(text="no such version")
     try:
-        base = int(str(form.get("base_version", "0")))
+        base = form_int(form.get("base_version"))
         new, check = await publish_files(ctx, version_files(row), author=request[LOGIN].name,
                                          note=f"roll back to version {number}",
                                          base_version=base, action="rollback")

@@ -52,3 +52,11 @@ def render(request: web.Request, template: str, status: int = 200, **values: Any
 
 def error_page(request: web.Request, status: int, title: str, message: str) -> web.Response:
     return render(request, "error.html", status=status, title=title, message=message)
+
+
+def form_int(value: object, default: int = 0) -> int:
+    """A whole number from a form or JSON field; ``default`` when it is not one."""
+    try:
+        return int(str(value))
+    except ValueError:
+        return default
