@@ -34,7 +34,7 @@ _REPEATS = re.compile(r"([^\W\d_])\1+")
 _SPACES = re.compile(r"\s+")
 # Spoken French glues the subject pronoun on: "jveux", "jme", "jsuis" -> "je veux", ...
 _FRENCH_ELISION = re.compile(
-    r"\bj'?(me|te|le|la|les|veux|peux|suis|sais|vais|arrive|crois|dois|fais|pense|comprends)\b"
+    r"\bj'?(me|te|le|la|les|veux|veu|peux|peu|suis|sais|vais|arrive|crois|dois|fais|pense|comprends)\b"
 )
 
 
