@@ -24,7 +24,8 @@ from tests.e2e.conftest import Stack, stack  # noqa: F401 - the fixture is used 
 
 CHROMIUM = "/usr/bin/chromium"
 REPO = Path(__file__).resolve().parents[2]
-SHOTS = REPO / "docs" / "screenshots"
+# Screenshots for the README: `UPDATE_SCREENSHOTS=1 pytest tests/admin/test_browser.py`.
+DOC_SHOTS = REPO / "docs" / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 pytestmark = [
@@ -104,11 +105,12 @@ async def _editor_text(page) -> str:
     return await page.evaluate("window.consoleEditor.get()")
 
 
-async def test_console_in_a_browser(console_url) -> None:
+async def test_console_in_a_browser(console_url, tmp_path: Path) -> None:
     from playwright.async_api import async_playwright, expect
 
     root, bot_stack, published = console_url
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    shots = DOC_SHOTS if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path
+    shots.mkdir(parents=True, exist_ok=True)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = await browser.new_page(viewport={"width": 1320, "height": 900})
@@ -120,7 +122,7 @@ async def test_console_in_a_browser(console_url) -> None:
         # A failed login, then a good one.
         await page.goto(f"{root}/admin/flows")
         await expect(page.locator("h1")).to_have_text("Log in")
-        await page.screenshot(path=str(SHOTS / "login.png"))
+        await page.screenshot(path=str(shots / "login.png"))
         await page.fill("input[name=name]", "alice")
         await page.fill("input[name=password]", "wrong password")
         await page.click("button[type=submit]")
@@ -128,13 +130,13 @@ async def test_console_in_a_browser(console_url) -> None:
         await page.fill("input[name=password]", PASSWORD)
         await page.click("button[type=submit]")
         await expect(page.locator("h1")).to_contain_text("Flows")
-        await page.screenshot(path=str(SHOTS / "flows.png"))
+        await page.screenshot(path=str(shots / "flows.png"))
         diagram = page.locator(".diagram img").first
         await diagram.scroll_into_view_if_needed()
         await expect(diagram).to_have_js_property("complete", True)
         assert await diagram.evaluate("img => img.naturalWidth") > 100
         await page.locator("section.card:has(.diagram)").first.screenshot(
-            path=str(SHOTS / "flow-diagram.png"))
+            path=str(shots / "flow-diagram.png"))
 
         # Edit a flow: a validation error shown with its line number.
         await page.click("text=flows/ask.yaml")
@@ -149,7 +151,7 @@ async def test_console_in_a_browser(console_url) -> None:
         await expect(problem.first).to_contain_text("ask.topics_prompt_typo")
         marked = page.locator(".CodeMirror-code > .line-error .CodeMirror-linenumber")
         await expect(marked).to_have_text(str(line))
-        await page.screenshot(path=str(SHOTS / "editor-error.png"))
+        await page.screenshot(path=str(shots / "editor-error.png"))
 
         # Fix it, validate, and try it in the simulator.
         await page.evaluate("t => window.consoleEditor.set(t)",
@@ -163,7 +165,7 @@ async def test_console_in_a_browser(console_url) -> None:
         await page.fill("#sim-input", "was there electricity in raqqa?")
         await page.press("#sim-input", "Enter")
         await expect(page.locator("#sim-log .msg.clip")).to_have_count(1)
-        await page.screenshot(path=str(SHOTS / "simulator.png"))
+        await page.screenshot(path=str(shots / "simulator.png"))
         assert published == []
 
         # Publish: the running bot on the emulator uses the new version.
@@ -178,10 +180,10 @@ async def test_console_in_a_browser(console_url) -> None:
         assert [m.text for m in replies][-1] == "Choose a topic:"
 
         # Roll back to version 1: the bot answers as before.
-        await page.screenshot(path=str(SHOTS / "history.png"))
+        await page.screenshot(path=str(shots / "history.png"))
         await page.click("a:has-text('v2')")
         await expect(page.locator("pre.diff .add")).to_contain_text(FIXED)
-        await page.screenshot(path=str(SHOTS / "version-diff.png"))
+        await page.screenshot(path=str(shots / "version-diff.png"))
         await page.go_back()
         page.once("dialog", lambda d: d.accept())
         await page.click("button:has-text('Roll back to v1')")
@@ -193,14 +195,14 @@ async def test_console_in_a_browser(console_url) -> None:
 
         # The other main pages, for the README.
         await page.goto(f"{root}/admin/clips")
-        await page.screenshot(path=str(SHOTS / "clips.png"))
+        await page.screenshot(path=str(shots / "clips.png"))
         await page.click("text=Two hours of electricity a day")
         await expect(page.locator(".CodeMirror")).to_be_visible()
-        await page.screenshot(path=str(SHOTS / "clip-edit.png"))
+        await page.screenshot(path=str(shots / "clip-edit.png"))
         await page.goto(f"{root}/admin/dashboard")
         await expect(page.locator(".chart svg").first).to_be_visible()
-        await page.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)
+        await page.screenshot(path=str(shots / "dashboard.png"), full_page=True)
         await page.goto(f"{root}/admin/gaps")
-        await page.screenshot(path=str(SHOTS / "gaps.png"))
+        await page.screenshot(path=str(shots / "gaps.png"))
         await browser.close()
     assert not errors, errors
