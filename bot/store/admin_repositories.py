@@ -237,6 +237,17 @@ class ContentVersions:
         return row
 
 
+async def create_first_admin(session: AsyncSession, name: str = "admin") -> str | None:
+    """When no console user exists, create an admin with a random password and return it
+    (for the demo, which prints it); None when there are users already."""
+    if await AdminUsers(session).all():
+        return None
+    password = secrets.token_urlsafe(12)
+    await AdminUsers(session).create(name, "admin", password)
+    await Audit(session).record("system", "user_created", f"user {name}", None, "role admin")
+    return password
+
+
 async def latest_published_dialogs(session: AsyncSession) -> tuple[int, dict[str, str]] | None:
     """(version number, {relpath: text}) of the newest published dialogs, or None."""
     row = await DialogVersions(session).latest()

@@ -11,7 +11,12 @@ import pytest
 
 from bot.cli import main
 from bot.store.admin_repositories import AdminUsers, DialogVersions
-from bot.web.admin import latest_published_dialogs, prepare_console_store, seed_dialogs_if_empty
+from bot.web.admin import (
+    create_first_admin,
+    latest_published_dialogs,
+    prepare_console_store,
+    seed_dialogs_if_empty,
+)
 from tests.admin.conftest import REPO, Console
 
 
@@ -21,6 +26,16 @@ async def test_seed_once_and_latest_version(console: Console) -> None:
         number, files = await latest_published_dialogs(session)
         assert number == 1 and files == dict(console.running.dialogs.sources)
         assert await seed_dialogs_if_empty(session, {"x.yaml": ""}) is None
+
+
+async def test_first_admin_only_on_an_empty_user_table(console: Console) -> None:
+    async with console.ctx.db.transaction() as session:
+        assert await create_first_admin(session) is None
+    await console.ctx.db.drop_schema()
+    await console.ctx.db.create_schema()
+    async with console.ctx.db.transaction() as session:
+        password = await create_first_admin(session)
+    assert password and await console.login("admin", password) == 303
 
 
 async def test_start_switches_the_bot_to_the_newest_published_version(
