@@ -17,3 +17,5 @@ def test_probe_accuracy() -> None:
         (o.item.text, o.item.label, o.predicted) for o in wrong
     ]
     assert (report.recall("distress") or 0) >= 0.98
+    assert (report.flag_recall("urgent") or 0) >= 0.95
+    assert report.hostile_none_handed_off() == 0
