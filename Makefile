@@ -31,7 +31,7 @@ test: install-dev
 PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/testimony_test
 test-postgres: install-dev
 	psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS testimony_test" -c "CREATE DATABASE testimony_test"
-	TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest -q tests/store tests/e2e tests/multiprocess tests/ops
+	TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest -q tests/store tests/e2e tests/multiprocess tests/ops tests/admin
 
 validate: install
 	$(PY) -m bot validate

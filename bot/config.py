@@ -40,6 +40,7 @@ class Settings:
     log_level: str = "INFO"
     admin_host: str = "127.0.0.1"
     admin_port: int = 8080
+    admin_cookie_secure: bool = True
     webhook_url: str | None = None
     webhook_secret: str | None = None
     port: int = 8443
@@ -130,6 +131,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),
         admin_host=env.get("ADMIN_HOST", "127.0.0.1").strip() or "127.0.0.1",
         admin_port=_int(env, "ADMIN_PORT", 8080) or 8080,
+        admin_cookie_secure=_choice(env, "ADMIN_COOKIE_SECURE", "true",
+                                    ("true", "false")) == "true",
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
         port=_int(env, "PORT", 8443) or 8443,

@@ -244,6 +244,14 @@ class BotRuntime:
             actions.insert(0, AnswerCallback(event.callback_query_id))
         await self.executor.run(actions)
 
+    def publish_library(self, library: ContentLibrary) -> None:
+        """Switch the running bot to another clip index (a published console edit)."""
+        self.library = library
+        self.engine.library = library
+        self.engine.behaviours.library = library
+        if self.executor is not None:
+            self.executor.library = library
+
     async def _sent(self, outbox_id: int) -> None:
         async with self.db.transaction() as session:
             await Outbox(session, self.crypto).remove(outbox_id)

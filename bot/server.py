@@ -11,8 +11,10 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.logs import setup_logging
+from bot.publishing import POLL_SECONDS, PublishedSync
 from bot.runtime import BotRuntime, load_data_files, open_database
 from bot.web import install_health_routes
+from bot.web.admin import console_context_for, install_admin_console, prepare_console_store
 from bot.web.webhook import install_webhook_route
 
 log = logging.getLogger("bot")
@@ -52,13 +54,33 @@ async def wait_for_signal() -> None:
 
 
 async def serve_web(runtime: BotRuntime, host: str, port: int) -> web.AppRunner:
-    """The bot's own web server: /healthz, /readyz, /metrics."""
-    app = web.Application()
+    """The bot's own web server: /healthz, /readyz, /metrics and the admin console."""
+    app = web.Application(client_max_size=64 * 1024 * 1024)  # clip uploads in the console
     install_health_routes(app, lambda: runtime.db if runtime.application else None)
+    context = console_context_for(runtime, cookie_secure=runtime.settings.admin_cookie_secure)
+    await prepare_console_store(context)
+    install_admin_console(app, context)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner
+
+
+async def follow_publications(runtime: BotRuntime) -> asyncio.Task[None]:
+    """Load the newest published dialogs/clip index now, then keep following them."""
+    sync = PublishedSync(runtime)
+    await sync.start()
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            try:
+                await sync.tick()
+            except Exception as err:  # noqa: BLE001 - keep following; the database may be back
+                log.warning("publication poll failed",
+                            extra={"fields": {"error": type(err).__name__}})
+
+    return asyncio.create_task(loop(), name="follow-publications")
 
 
 async def start_webhook(runtime: BotRuntime) -> web.AppRunner:
@@ -86,6 +108,7 @@ async def run_bot(settings: Settings) -> None:
     data = load_data_files(settings)
     db = await open_database(settings)
     runtime = BotRuntime(settings, data, db)
+    follower = await follow_publications(runtime)
     runners = [await serve_web(runtime, settings.admin_host, settings.admin_port)]
     if settings.webhook_url:
         runners.append(await start_webhook(runtime))
@@ -96,6 +119,7 @@ async def run_bot(settings: Settings) -> None:
     try:
         await wait_for_signal()
     finally:
+        follower.cancel()
         await stop_application(runtime)
         for runner in runners:
             await runner.cleanup()
