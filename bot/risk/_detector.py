@@ -26,6 +26,9 @@ from bot.risk._scripts import scripts_in
 DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "ar", "fr", "de", "ru", "tr")
 DEFAULT_LEXICON_DIR = Path(__file__).with_name("lexicons")
 HANDOFF_THRESHOLD = 0.99
+#: Distress errs towards a human: one weak cue ("i'm scared", "suicide") is enough outside a
+#: topic question (where weak cues are halved below this bar).
+THRESHOLDS = {"distress": 0.49}
 INFORMATIONAL_DAMPING = 0.5
 HINT_BONUS = 0.01
 _PRE_WINDOW_TOKENS = 4
@@ -43,6 +46,10 @@ _FIRST_PERSON = re.compile(
 _CLAUSE_BREAK = re.compile(
     r"[.,;:!?()\n]| but | mais | aber | но | а | ama | fakat | لكن | بس | bas "
 )
+
+
+def _bar(category: str) -> float:
+    return THRESHOLDS.get(category, HANDOFF_THRESHOLD)
 
 
 def _inside(match: re.Match[str], quoted: list[tuple[int, int]], cue: Cue) -> bool:
@@ -80,7 +87,7 @@ class _Tally:
             return
         spans.append((start, end, weight))
         self.scores[section] = self.scores.get(section, 0.0) + weight - counted
-        if not cue.soft:
+        if not cue.soft and cue.weight >= 1.0:  # weak cues yield like soft ones
             self.firm[section] = self.firm.get(section, 0.0) + weight - counted
         self.urgent_cue = self.urgent_cue or cue.urgent
         self.cues.append(f'{section}/{cue.language}: "{match.group(0).strip()}"')
@@ -146,7 +153,10 @@ class RiskDetector:
                 bonus = HINT_BONUS if lex.language == language else 0.0
                 tally.add(cue, match, weight + bonus)
         category = self._choose(tally.scores, tally.firm)
-        urgent = category in _URGENT_CATEGORIES and (tally.urgent_cue or "urgent" in tally.scores)
+        urgent = category in _URGENT_CATEGORIES and (
+            tally.urgent_cue
+            or ("urgent" in tally.scores and tally.firm.get(category, 0.0) >= HANDOFF_THRESHOLD)
+        )
         hostile = tally.scores.get("hostile", 0.0) >= HANDOFF_THRESHOLD
         return RiskAssessment(
             category=category,
@@ -181,9 +191,9 @@ class RiskDetector:
     @staticmethod
     def _choose(scores: dict[str, float], firm: dict[str, float]) -> RiskCategory | None:
         """First category by priority; soft cues count only when no other category applies."""
-        applies = [c for c in CATEGORY_PRIORITY if scores.get(c, 0.0) >= HANDOFF_THRESHOLD]
+        applies = [c for c in CATEGORY_PRIORITY if scores.get(c, 0.0) >= _bar(c)]
         if len(applies) > 1:
-            firm_ones = [c for c in applies if firm.get(c, 0.0) >= HANDOFF_THRESHOLD]
+            firm_ones = [c for c in applies if firm.get(c, 0.0) >= _bar(c)]
             return firm_ones[0] if firm_ones else applies[0]
         return applies[0] if applies else None
 
