@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from bot.core.actions import AnswerCallback, Outcome, SendText
+from bot.core.actions import Action, AnswerCallback, Outcome, SendText
+from bot.core.render import MESSAGE_MAX
 from bot.core.behaviours import Behaviours, DeskConfig
 from bot.core.deeplinks import parse_payload
 from bot.core.buttons import GLOBAL_SCOPE, Signer, button_is_valid, parse_button
@@ -32,6 +33,26 @@ from bot.flows.model import DialogSet, StateSpec
 from bot.flows.vocabulary import ACTIONS
 
 RISK_TRIGGERS = ("distress", "leaving", "family", "request")
+
+
+def coalesce_texts(actions: list[Action]) -> list[Action]:
+    """Join consecutive texts to the same chat (the earlier without buttons) into one message.
+
+    Telegram allows about one message per second per chat: a welcome, or helplines followed
+    by an offer, arrive at once as one message instead of one per second.
+    """
+    merged: list[Action] = []
+    for action in actions:
+        previous = merged[-1] if merged else None
+        if (isinstance(action, SendText) and isinstance(previous, SendText)
+                and previous.chat_id == action.chat_id and previous.thread_id == action.thread_id
+                and not previous.buttons
+                and len(previous.text) + len(action.text) + 2 <= MESSAGE_MAX):
+            merged[-1] = SendText(action.chat_id, previous.text + "\n\n" + action.text,
+                                  action.buttons, action.thread_id)
+        else:
+            merged.append(action)
+    return merged
 
 
 def state_scope(dialogs: DialogSet, state: str) -> str:
@@ -117,7 +138,7 @@ class Engine:
             await self._dispatch(turn, event, is_new)
         if not turn.erased:
             await ports.users.save(user)
-        return Outcome(turn.actions, turn.facts)
+        return Outcome(coalesce_texts(turn.actions), turn.facts)
 
     # -- flood control -------------------------------------------------------------------------
     def _flooded(self, turn: Turn) -> bool:

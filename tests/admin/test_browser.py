@@ -175,8 +175,8 @@ async def test_console_in_a_browser(console_url, tmp_path: Path) -> None:
         assert published and published[-1].state("ask.home").say == (
             "ask.prompt", "ask.topics_prompt")
         user = bot_stack.user(0)
-        await user.send("/start", expect=3)
-        replies = await user.press("Yes, you can message me", expect=2)
+        await user.send("/start")
+        replies = await user.press("Yes, you can message me")
         assert [m.text for m in replies][-1] == "Choose a topic:"
 
         # Roll back to version 1: the bot answers as before.
@@ -189,7 +189,7 @@ async def test_console_in_a_browser(console_url, tmp_path: Path) -> None:
         await page.click("button:has-text('Roll back to v1')")
         await expect(page.locator(".alert.ok")).to_contain_text("Published version 3")
         assert published[-1].state("ask.home").say == ("ask.prompt",)
-        await user.send("/start", expect=3)
+        await user.send("/start")
         replies = await user.press("Yes, you can message me", expect=1)
         assert "What would you like to know?" in (replies[-1].text or "")
 

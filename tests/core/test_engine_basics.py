@@ -97,9 +97,9 @@ async def test_language_switch(chat: CoreChat) -> None:
 async def test_distress_gets_helplines_first_then_offer(chat: CoreChat) -> None:
     await chat.say("/start")
     actions = await chat.say("i want to die")
-    texts = chat.texts(actions)
-    assert "glad you told me" in texts[0]
-    assert "988" in texts[1] or "116 123" in texts[1]
+    first = chat.texts(actions)[0]  # one message: warm words, helplines, then the offer
+    assert first.startswith("I'm really glad you told me")
+    assert first.index("116 123") < first.index("talk to one of our counselors")
     assert not any(isinstance(a, OpenCaseTopic) for a in actions)
     actions = await chat.press("Yes, connect me now")
     assert any(isinstance(a, OpenCaseTopic) for a in actions)
@@ -107,9 +107,8 @@ async def test_distress_gets_helplines_first_then_offer(chat: CoreChat) -> None:
 
 async def test_urgent_opens_case_without_asking(chat: CoreChat) -> None:
     actions = await chat.say("I will die tonight")
-    texts = chat.texts(actions)
-    assert "glad you told me" in texts[0]
-    assert "Help numbers" in texts[1]
+    first = chat.texts(actions)[0]
+    assert first.startswith("I'm really glad you told me") and "Help numbers" in first
     cases = [a for a in actions if isinstance(a, OpenCaseTopic)]
     assert cases and "URGENT" in cases[0].title
     assert await chat.state() == "handoff.waiting"

@@ -20,9 +20,9 @@ async def test_logs_of_a_full_run_hold_no_identities_or_texts(
     emu, group = stack.emu, stack.group_id
     user = stack.user(0)
     secret_question = "Zebrafinch question about salaries and houses"
-    await user.send("/start", expect=3)
+    await user.send("/start")
     await user.send(secret_question)
-    await user.send("I want to leave them, please help me get out", expect=2)
+    await user.send("I want to leave them, please help me get out")
     await user.press("Yes, connect me")
     topic = (await emu.wait_for(lambda: emu.topics(group)))[0]
     await emu.wait_for_bot_messages(group, 1, thread_id=topic.thread_id, after=0)
