@@ -314,8 +314,7 @@ class Behaviours:
             else:
                 minutes = max(1, round(median * position / 60))
                 wait = turn.t("handoff.wait_minutes", minutes=minutes)
-            turn.say(turn.t("handoff.queued", position=position, wait=wait),
-                     rows([self.button(turn, "cancel_case", turn.t("handoff.btn_cancel"))]))
+            turn.say(turn.t("handoff.queued", position=position, wait=wait))
         if turn.facts.get("helplines"):
             await turn.ports.cases.update(case.id, helplines_sent=True)
 
