@@ -5,30 +5,28 @@ The last test prints which states and transitions of dialogs/ no story reached.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.core import Action, CopyMessage, Engine, OpenCaseTopic, SendClip, SendText
+from bot.core import Engine
 from bot.core.dialog_runtime import DialogMachine
-from bot.flows import DialogSet, StateSpec
-from tests.core.driver import COUNSELOR_CHAT, Clock, CoreChat, Counselor, build_engine, tick
-from tests.core.fakes import memory_ports
-from tests.stories.story import (
-    Reply,
-    Story,
+from bot.flows import DialogSet, StateSpec, load_dialog_set, load_dialogs, read_dialog_files
+from bot.flows.stories import (
+    FIRST_USER_ID,
+    StoryClock,
     StoryError,
-    all_stories,
-    button_labels,
-    fail_story,
-    step_failure,
+    StoryRun,
+    run_stories,
+    story_engine,
 )
+from tests.core.driver import LANGUAGES, REPO
+from tests.stories.story import STORIES_DIR, Story, all_stories, fail_story
 from tests.stories.support import real_library, real_risk_detector, story_params
 
 STORIES = all_stories()
-STEP_SECONDS = 5.0  # the story clock moves between steps, so flood control stays out of it
 
 
 @dataclass
@@ -66,123 +64,25 @@ def _instrument(engine: Engine, coverage: Coverage) -> None:
 
 
 @pytest.fixture(scope="module")
-def story_engine() -> tuple[Engine, Clock]:
-    clock = Clock()
-    engine = build_engine(real_library(), real_risk_detector(), clock)
+def story_engine_and_clock() -> tuple[Engine, StoryClock]:
+    clock = StoryClock()
+    dialogs = load_dialogs(REPO / "dialogs", LANGUAGES)
+    engine = story_engine(dialogs, real_library(), real_risk_detector(), clock)
     _instrument(engine, COVERAGE)
     return engine, clock
 
 
-# -- one story -----------------------------------------------------------------------------
-class CoreStoryRun:
-    """Plays one story against the core with in-memory ports."""
-
-    def __init__(self, story: Story, engine: Engine, clock: Clock, user_id: int) -> None:
-        self.story, self.engine, self.clock = story, engine, clock
-        self.dialogs: DialogSet = engine.registry.current
-        self.ports = memory_ports()
-        self.chat = CoreChat(engine, self.ports, user_id=user_id,
-                             language_code=story.language_code)
-        self.counselor = Counselor(engine, self.ports, 7001, "Sara")
-        self.case_topics: list[OpenCaseTopic] = []
-
-    async def language(self) -> str:
-        user = await self.ports.users.load(self.chat.ref.key)
-        return user.language if user else self.story.language_code
-
-    async def run(self) -> None:
-        failures: list[str] = []
-        for step in self.story.steps:
-            self.clock.advance(STEP_SECONDS)
-            actions, extra = await self.perform(step.action, step.value)
-            reply = self.reply(actions, extra)
-            user = await self.ports.users.load(self.chat.ref.key)
-            failure = step_failure(self.story, step, reply, self.dialogs, user)
-            if failure:
-                failures.append(failure)
-        fail_story(self.story, failures)
-
-    async def perform(self, action: str, value: Any) -> tuple[list[Action], list[str]]:
-        """Do one step; return the actions and any relayed texts (copyMessage carries none)."""
-        if action == "send":
-            return await self.chat.say(str(value)), []
-        if action == "media":
-            return await self.chat.send_media(str(value)), []
-        if action == "wait":
-            self.clock.advance(float(value))
-            return await tick(self.engine, self.ports, self.clock.now), []
-        if action == "press":
-            if isinstance(value, dict) and "data" in value:
-                return await self.chat.press_data(str(value["data"])), []
-            labels = button_labels(self.dialogs, value, await self.language())
-            return await self.chat.press_data(self._find_button(labels)), []
-        return await self.counsel(value)
-
-    def _find_button(self, labels: list[str]) -> str:
-        for action in reversed(self.chat.sent):
-            if getattr(action, "chat_id", None) != self.chat.user_id:
-                continue
-            found = {b.label: b.data for row in getattr(action, "buttons", ()) for b in row}
-            for label in labels:
-                if label in found:
-                    return found[label]
-        raise StoryError(f"no button labelled {labels[0]!r} was ever sent")
-
-    async def counsel(self, value: dict[str, Any]) -> tuple[list[Action], list[str]]:
-        if not self.case_topics:
-            raise StoryError("a counselor step needs a case opened earlier in the story")
-        topic = self.case_topics[-1]
-        case = await self.ports.cases.get(topic.case_id)
-        assert case is not None
-        actions: list[Action] = []
-        extra: list[str] = []
-        if value.get("take"):
-            actions += await self.counselor.press(topic.card_buttons[0][0].data, case.thread_id)
-        if "write" in value:
-            text = str(value["write"])
-            written = await self.counselor.write(case.thread_id, text)
-            if any(isinstance(a, CopyMessage) and a.to_chat_id == self.chat.user_id
-                   for a in written):
-                extra.append(text)
-            actions += written
-        if "close" in value:
-            actions += await self.counselor.write(case.thread_id, f"/close {value['close']}")
-        self.chat.sent.extend(actions)
-        return actions, extra
-
-    def reply(self, actions: Iterable[Action], relayed: list[str]) -> Reply:
-        reply = Reply()
-        user_id = self.chat.user_id
-        for action in actions:
-            if isinstance(action, SendText) and action.chat_id == user_id:
-                self._message(reply, action.text, action.buttons)
-            elif isinstance(action, SendClip) and action.chat_id == user_id:
-                card = real_library().card(action.clip_id, "en")
-                reply.clips.append(tuple(card.topics) if card else ())
-                self._message(reply, action.caption, action.buttons)
-            elif isinstance(action, OpenCaseTopic):
-                self.case_topics.append(action)
-                reply.cases.append("URGENT" in action.title)
-                reply.desk_texts += [action.title, action.card_text]
-            elif isinstance(action, SendText) and action.chat_id == COUNSELOR_CHAT:
-                reply.desk_texts.append(action.text)
-        for text in relayed:
-            self._message(reply, text, ())
-        return reply
-
-    @staticmethod
-    def _message(reply: Reply, text: str, buttons: Any) -> None:
-        reply.texts.append(text)
-        reply.messages.append((text, bool(buttons)))
-        reply.buttons += [b.label for row in buttons for b in row]
+async def play(story: Story, engine: Engine, clock: StoryClock) -> None:
+    """Play one story as user FIRST_USER_ID + its index; fail the test on unmet expectations."""
+    run = StoryRun(story, engine, clock, FIRST_USER_ID + STORIES.index(story))
+    fail_story(story, await run.run())
 
 
 @pytest.mark.parametrize("story", story_params(STORIES))
-async def test_story(story: Story, story_engine: tuple[Engine, Clock]) -> None:
-    engine, clock = story_engine
+async def test_story(story: Story, story_engine_and_clock: tuple[Engine, StoryClock]) -> None:
+    engine, clock = story_engine_and_clock
     COVERAGE.stories_run.add(story.id)
-    user_id = 5000 + STORIES.index(story)
-    await CoreStoryRun(story, engine, clock, user_id).run()
+    await play(story, engine, clock)
 
 
 def test_stories_are_well_formed() -> None:
@@ -190,6 +90,40 @@ def test_stories_are_well_formed() -> None:
     languages = {s.language_code for s in STORIES}
     assert {"en", "ar", "fr", "de", "ru", "tr"} <= languages
     assert len({s.name for s in STORIES}) == len(STORIES)
+
+
+# -- publish-time runs (the admin console) ------------------------------------------------
+def _dialogs_with(replace: tuple[str, str] | None = None) -> DialogSet:
+    files = read_dialog_files(REPO / "dialogs")
+    if replace:
+        old, new = replace
+        assert old in files["strings/en.yaml"]
+        files["strings/en.yaml"] = files["strings/en.yaml"].replace(old, new)
+    dialogs, problems = load_dialog_set(files, LANGUAGES)
+    assert dialogs is not None, problems
+    return dialogs
+
+
+async def test_run_stories_reports_the_story_a_draft_breaks(tmp_path: Path) -> None:
+    """Called from inside an event loop, as the console does; xfail stories never count."""
+    for name in ("01_welcome_safe_yes_en.yaml", "06_unknown_question_en.yaml"):
+        (tmp_path / name).write_text((STORIES_DIR / name).read_text(encoding="utf-8"),
+                                     encoding="utf-8")
+    library, risk = real_library(), real_risk_detector()
+    assert run_stories(_dialogs_with(), library, risk, stories_dir=tmp_path) == []
+    draft = _dialogs_with(("not end-to-end encrypted", "private"))
+    failures = run_stories(draft, library, risk, stories_dir=tmp_path)
+    assert len(failures) == 1
+    assert failures[0].startswith("story '01_welcome_safe_yes_en' (Welcome, privacy notice")
+    assert "step 1 (send: '/start'): no text contains 'not end-to-end encrypted'" in failures[0]
+
+
+def test_run_stories_without_a_stories_directory_finds_none(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dialogs, library, risk = _dialogs_with(), real_library(), real_risk_detector()
+    assert run_stories(dialogs, library, risk, stories_dir=tmp_path / "missing") == []
+    monkeypatch.chdir(tmp_path)  # the default, tests/stories, is relative to the directory
+    assert run_stories(dialogs, library, risk) == []
 
 
 # -- coverage ------------------------------------------------------------------------------
@@ -243,15 +177,15 @@ def coverage_report(dialogs: DialogSet, coverage: Coverage) -> str:
     return "\n".join(lines)
 
 
-async def test_zz_story_coverage_report(story_engine: tuple[Engine, Clock],
+async def test_zz_story_coverage_report(story_engine_and_clock: tuple[Engine, StoryClock],
                                         capsys: pytest.CaptureFixture[str]) -> None:
     """Print which states and transitions no story reached (informative; never fails)."""
-    engine, clock = story_engine
+    engine, clock = story_engine_and_clock
     for story in STORIES:  # when run alone (-k coverage), play the stories first
         if story.id not in COVERAGE.stories_run:
             COVERAGE.stories_run.add(story.id)
             try:
-                await CoreStoryRun(story, engine, clock, 5000 + STORIES.index(story)).run()
+                await play(story, engine, clock)
             except (pytest.fail.Exception, StoryError):
                 pass
     report = coverage_report(engine.registry.current, COVERAGE)

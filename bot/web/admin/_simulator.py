@@ -22,11 +22,11 @@ from bot.core import (
     UserText,
 )
 from bot.core.hours import parse_hours
+from bot.core.memory_ports import memory_ports
 from bot.core.ports import Ports
 from bot.crypto import Crypto
 from bot.flows import DialogSet
 from bot.web.admin._context import ConsoleContext
-from bot.web.admin._memory_ports import memory_ports
 
 SIM_USER = 777_000
 SIM_DESK = -100_777

@@ -1,4 +1,4 @@
-"""In-memory ports for the simulator: nothing it does reaches the database or Telegram."""
+"""In-memory ports: nothing reaches a database (the simulator, the story runner, the tests)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from bot.core.state import UserState
 
 
 class MemoryUsers:
-    def __init__(self) -> None:
+    def __init__(self, cases: MemoryCases | None = None) -> None:
         self.rows: dict[str, str] = {}
+        self.cases = cases
 
     async def load(self, key: str) -> UserState | None:
         raw = self.rows.get(key)
@@ -22,16 +23,24 @@ class MemoryUsers:
 
     async def erase(self, key: str) -> None:
         self.rows.pop(key, None)
+        if self.cases is not None:  # like the SQL store: the user's cases and transcripts go too
+            for case_id in [c.id for c in self.cases.cases.values() if c.user_key == key]:
+                self.cases.cases.pop(case_id)
+                self.cases.transcripts.pop(case_id, None)
 
     async def due_timeouts(self, now: float, limit: int = 100) -> list[str]:
-        due = [key for key, raw in self.rows.items()
-               if (t := UserState.from_json(raw).timeout_at) is not None and t <= now]
+        due = []
+        for key, raw in self.rows.items():
+            state = UserState.from_json(raw)
+            if state.timeout_at is not None and state.timeout_at <= now:
+                due.append(key)
         return due[:limit]
 
 
 class MemoryCases:
     def __init__(self) -> None:
         self.cases: dict[int, CaseRecord] = {}
+        self.transcripts: dict[int, list[tuple[str, str]]] = {}
         self.next_thread = 100
 
     async def open(self, *, user_key: str, chat_id: int, reason: str, urgent: bool,
@@ -84,7 +93,7 @@ class MemoryCases:
         return [c for c in self.cases.values() if c.status == CASE_WAITING]
 
     async def append_transcript(self, case_id: int, sender: str, text: str, now: float) -> None:
-        return None
+        self.transcripts.setdefault(case_id, []).append((sender, text))
 
 
 class MemoryCounselors:
@@ -101,15 +110,18 @@ class MemoryCounselors:
         return next((k for k, a in self.aliases.items() if a.lower() == alias.lower()), None)
 
 
-class NoAnalytics:
-    """The simulator counts nothing: its turns are not real conversations."""
+class MemoryAnalytics:
+    def __init__(self) -> None:
+        self.counts: list[tuple[str, dict[str, str]]] = []
+        self.patterns: list[tuple[str, str]] = []
 
     async def count(self, name: str, **labels: str) -> None:
-        return None
+        self.counts.append((name, labels))
 
     async def unmatched(self, language: str, pattern: str) -> None:
-        return None
+        self.patterns.append((language, pattern))
 
 
 def memory_ports() -> Ports:
-    return Ports(MemoryUsers(), MemoryCases(), MemoryCounselors(), NoAnalytics())
+    cases = MemoryCases()
+    return Ports(MemoryUsers(cases), cases, MemoryCounselors(), MemoryAnalytics())
