@@ -196,9 +196,12 @@ class Engine:
         trigger = self._trigger_for(turn, event, machine)
         if trigger is None:
             return
-        link_now = False
+        link_now = linked = False
         if isinstance(event, UserCommand) and event.name == "start" and event.argument:
-            link_now = await self._take_deep_link(turn, event.argument)
+            link_now, linked = await self._take_deep_link(turn, event.argument)
+        if is_new or linked:
+            await turn.ports.analytics.count("conversation_started",
+                                             campaign=turn.user.campaign or "")
         if is_new and not trigger.startswith("intent:") and trigger != "command:start":
             # Someone who never saw the welcome sees it first, then gets their answer.
             await self.enter(turn, turn.dialogs.entry("welcome"))
@@ -212,22 +215,20 @@ class Engine:
             target, turn.redirect = turn.redirect, None
             await self.enter(turn, target)
 
-    async def _take_deep_link(self, turn: Turn, payload: str) -> bool:
-        """Remember a deep link; True when it can be opened right after the welcome."""
+    async def _take_deep_link(self, turn: Turn, payload: str) -> tuple[bool, bool]:
+        """Remember a deep link: (open it right after the welcome?, was it a valid link?)."""
         link = parse_payload(payload)
-        analytics = turn.ports.analytics
         if link is None:
-            await analytics.count("deeplink_invalid")
+            await turn.ports.analytics.count("deeplink_invalid")
             turn.facts["deeplink"] = "invalid"
-            return False
+            return False, False
         if link.campaign:
             turn.user.campaign = link.campaign
-        await analytics.count("conversation_started", campaign=link.campaign or "")
         turn.facts["deeplink"] = link.target
         if link.target == "none":
-            return False
+            return False, True
         turn.user.pending_link = {link.target: link.clip or link.topic or link.flow or ""}
-        return turn.user.consented
+        return turn.user.consented, True
 
     def _trigger_for(self, turn: Turn, event: UserEvent, machine: DialogMachine) -> str | None:
         state = turn.user.state or turn.dialogs.entry("welcome")
