@@ -11,7 +11,7 @@ from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.config import Settings
-from bot.core import DeskConfig, Engine, SendText, Tick
+from bot.core import DeskConfig, Engine, OpenCaseTopic, SendText, Tick
 from bot.core.events import CounselorButton, CounselorCommand, UserButton, UserEvent
 from bot.core.hours import parse_hours
 from bot.crypto import Crypto
@@ -19,7 +19,7 @@ from bot.flows import DialogSet, load_dialogs
 from bot.library import ContentLibrary
 from bot.outreach import install_inline_handlers
 from bot.outreach.inline import InlineOutreach
-from bot.metrics import HANDLER_SECONDS, OLDEST_WAITING, QUEUE_LENGTH, UPDATES
+from bot.metrics import HANDLER_SECONDS, HANDOFFS, OLDEST_WAITING, QUEUE_LENGTH, UPDATES
 from bot.risk import load_risk_detector
 from bot.store import Database, SqlCases, SqlUpdates, sql_ports
 from bot.store.locks import ChatLocks
@@ -29,6 +29,7 @@ from bot.store.retention import purge_expired
 from bot.telegram_adapter.convert import UpdateConverter
 from bot.telegram_adapter.executor import ActionExecutor
 from bot.telegram_adapter.processor import ChatOrderedProcessor
+from bot.telegram_adapter.metered import MeteredRateLimiter
 from bot.telegram_adapter.rate_limiter import ChatAwareRateLimiter
 from bot.telegram_adapter.shared_limiter import SharedRateLimiter
 
@@ -106,7 +107,7 @@ class BotRuntime:
                                         group_per_minute=s.group_messages_per_minute,
                                         overall_per_second=s.overall_messages_per_second)
         builder = (ApplicationBuilder().token(s.bot_token).base_url(s.api_url)
-                   .base_file_url(s.file_url).rate_limiter(limiter)
+                   .base_file_url(s.file_url).rate_limiter(MeteredRateLimiter(limiter))
                    .concurrent_updates(ChatOrderedProcessor(256))
                    .post_init(self._post_init))
         if s.webhook_url:
@@ -197,6 +198,9 @@ class BotRuntime:
             await self._apologise(event)
             raise
         await self.executor.run(outcome.actions)
+        for action in outcome.actions:
+            if isinstance(action, OpenCaseTopic):
+                HANDOFFS.labels(action.reason, str(action.urgent).lower()).inc()
         if outbox_id is not None:
             await self._sent(outbox_id)
         elapsed = time.perf_counter() - started

@@ -69,6 +69,8 @@ class OpenCaseTopic:
     title: str
     card_text: str
     card_buttons: Keyboard = ()
+    reason: str = "request"
+    urgent: bool = False
 
 
 @dataclass(frozen=True)

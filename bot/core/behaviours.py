@@ -292,7 +292,8 @@ class Behaviours:
         card_text = case_card(case, cues, clips, [text for _, text in user.recent_texts])
         take = Button("✋ Take case", button_data(self.signer, "desk", GLOBAL_SCOPE, "take",
                                                   str(case.id)))
-        turn.actions.append(OpenCaseTopic(case.id, case_title(case), card_text, ((take,),)))
+        turn.actions.append(OpenCaseTopic(case.id, case_title(case), card_text, ((take,),),
+                                          reason, urgent))
         turn.facts["case"] = case.id
         await turn.ports.analytics.count("handoff_opened", reason=reason,
                                          urgent=str(urgent).lower(), language=turn.language,

@@ -41,3 +41,25 @@ async def test_demo_serves_page_health_and_answers(tmp_path: Path) -> None:
         await stop_application(runtime)
         await runtime.db.close()
         await runner.cleanup()
+
+
+async def test_metrics_count_api_calls_and_handoffs(tmp_path: Path) -> None:
+    settings = load_settings({}).with_overrides(
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/demo.sqlite3",
+        dialogs_dir=REPO / "dialogs", content_index=REPO / "content_index.yaml",
+        media_root=REPO)
+    runtime, emulator, runner, root = await start_demo(settings, port=0)
+    try:
+        emulator.user_sends(1002, "I will kill myself tonight, I have the pills")
+        await emulator.wait_for(lambda: emulator.topics(-1001234567890), timeout=10)
+        await emulator.wait_for_bot_messages(1002, 2, timeout=10)  # 1 msg/s per chat
+        await emulator.sleep_until_idle(1.2, 10)
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{root}/metrics") as response:
+                text = await response.text()
+        assert 'testimony_bot_api_calls_total{method="sendMessage",status="ok"}' in text
+        assert 'testimony_handoffs_total{reason="distress",urgent="true"}' in text
+    finally:
+        await stop_application(runtime)
+        await runtime.db.close()
+        await runner.cleanup()
