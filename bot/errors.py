@@ -4,10 +4,16 @@
     ├── ConfigError            a missing or malformed setting (exit code 2)
     ├── ValidationFailed       data files (flows, strings, clip index) have problems
     │   ├── ContentIndexError  content_index.yaml is invalid
-    │   └── FlowError          dialogs/ is invalid
+    │   ├── FlowError          dialogs/ is invalid
+    │   └── LexiconError       a risk lexicon (bot/risk/lexicons) is invalid
     ├── StoreError             the database failed or holds something unexpected
     ├── DeliveryError          a Bot API call failed for good (after retries)
-    └── EngineError            the conversation core met an impossible situation
+    ├── EngineError            the conversation core met an impossible situation
+    ├── StoryError             a conversation story file is malformed (bot/flows/stories.py)
+    ├── LinkError              a deep link cannot be made (bot/outreach/links.py)
+    └── ConsoleError           an admin console request cannot be carried out
+
+The emulator's ApiError (a Telegram error answer it sends) is not part of the bot's tree.
 
 Outside errors are wrapped with ``raise ... from err`` and a message saying at
 which stage they happened.
