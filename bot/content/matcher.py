@@ -7,6 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from operator import itemgetter
 
+from bot.content._confidence import THRESHOLD, features, probability
 from bot.content._language_index import (
     LanguageIndex,
     Query,
@@ -59,6 +60,8 @@ class Matcher:
         self._clips: list[Clip] = list(index.clips.values())
         self._number_of = {clip.id: n for n, clip in enumerate(self._clips)}
         self._topic_ids: list[str] = list(index.topics)
+        self._domain_words = {language: _domain_words(index, self._clips, language)
+                              for language in index.languages}
         with gc_paused():
             self._by_language = {
                 language: build_language_index(index, self._clips, language, self.tuning)
@@ -89,10 +92,15 @@ class Matcher:
     def match(self, text: str, language: str, *, exclude: Collection[str] = (),
               limit: int = 3) -> MatchResult:
         """The best ``limit`` clips for ``text`` in ``language``, skipping ``exclude``."""
+        return self._search(text, language, exclude, limit)[0]
+
+    def _search(self, text: str, language: str, exclude: Collection[str], limit: int
+                ) -> tuple[MatchResult, tuple[float, ...] | None]:
+        """The match result and the confidence features of its best clip (None: no clip)."""
         tuning = self.tuning
         lang_index, query = self._pick_language(text, language)
         if not query:
-            return MatchResult(language, (), False, ())
+            return MatchResult(language, (), False, ()), None
         # Stage 1: lexical score of every clip sharing a term (capped postings per term).
         lexical = lang_index.clips.scores(query, denominator(lang_index.clips, query))
         if tuning.clip_weight != 1.0:
@@ -138,10 +146,18 @@ class Matcher:
             for score, neg, answered in ranked[:max(limit, 0)]
         )
         suggested = tuple(sorted(topic_scores, key=lambda t: -topic_scores[t]))
-        evidence = lang_index.evidence(query)
-        confident = (bool(matches) and matches[0].score >= tuning.confidence_threshold
-                     and evidence >= tuning.confidence_evidence)
-        return MatchResult(language, matches, confident, suggested)
+        if not matches:
+            return MatchResult(language, matches, False, suggested), None
+        best = -ranked[0][1]
+        vector = features(
+            lang_index, query, best, lexical.get(best, 0.0), best_question.get(best, 0.0),
+            [entry[0] for entry in ranked[:2]],
+            {n: s / tuning.topic_weight for n, s in topic_by_number.items()}
+            if tuning.topic_weight else {},
+            bool(suggested) and matches[0].topic == suggested[0],
+            *self._domain_words[lang_index.analyzer.language])
+        confident = probability(vector) >= THRESHOLD
+        return MatchResult(language, matches, confident, suggested), vector
 
     def _diversify(self, ranked: list[tuple[float, int, str]], limit: int
                    ) -> list[tuple[float, int, str]]:
@@ -187,6 +203,17 @@ class Matcher:
                     position[clip_id])
 
         return sorted(ids, key=order)
+
+
+def _domain_words(index: ContentIndex, clips: list[Clip], language: str
+                  ) -> tuple[frozenset[str], frozenset[str]]:
+    """Stems of the topics' titles and descriptions, and stems of the clips' titles."""
+    terms = analyzer(language).terms
+    topic_words = frozenset(term for topic in index.topics.values()
+                            for text in (topic.title_in(language), topic.description_in(language))
+                            for term in terms(text))
+    title_words = frozenset(term for clip in clips for term in terms(clip.title.get(language, "")))
+    return topic_words, title_words
 
 
 def _drop_capitalised_names(text: str, language: str) -> str:
