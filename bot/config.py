@@ -105,7 +105,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError("BOT_SECRET_KEY must be at least 16 characters long")
     webhook_url = env.get("WEBHOOK_URL", "").strip() or None
     webhook_secret = env.get("WEBHOOK_SECRET", "").strip() or None
-    if webhook_url and not webhook_url.startswith("https://") and not env.get("ALLOW_HTTP_WEBHOOK"):
+    allow_http = bool(env.get("ALLOW_HTTP_WEBHOOK"))
+    if webhook_url and not webhook_url.startswith("https://") and not allow_http:
         raise ConfigError("WEBHOOK_URL must start with https://")
     return Settings(
         bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,

@@ -55,7 +55,8 @@ class Crypto:
         try:
             return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
         except InvalidToken as err:
-            raise StoreError("stored ciphertext cannot be decrypted with the current keys") from err
+            raise StoreError("stored ciphertext cannot be decrypted with the current keys"
+                             ) from err
 
     def rotate(self, token: str) -> str:
         """Re-encrypt ``token`` under the current key."""

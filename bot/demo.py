@@ -10,8 +10,8 @@ from bot.config import Settings
 from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, install_demo_page, populate_demo_world
 from bot.logs import setup_logging
 from bot.runtime import BotRuntime, load_data_files, open_database
-from bot.web import install_health_routes
 from bot.server import follow_publications, start_polling, stop_application, wait_for_signal
+from bot.web import install_health_routes
 from bot.web.admin import (
     console_context_for,
     create_first_admin,

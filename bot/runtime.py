@@ -17,19 +17,19 @@ from bot.core.hours import parse_hours
 from bot.crypto import Crypto
 from bot.flows import DialogSet, load_dialogs
 from bot.library import ContentLibrary
+from bot.metrics import HANDLER_SECONDS, HANDOFFS, OLDEST_WAITING, QUEUE_LENGTH, UPDATES
 from bot.outreach import install_inline_handlers
 from bot.outreach.inline import InlineOutreach
-from bot.metrics import HANDLER_SECONDS, HANDOFFS, OLDEST_WAITING, QUEUE_LENGTH, UPDATES
 from bot.risk import load_risk_detector
 from bot.store import Database, SqlCases, SqlUpdates, sql_ports
 from bot.store.locks import ChatLocks
 from bot.store.outbox import Outbox
-from bot.store.schema import prepare_database
 from bot.store.retention import purge_expired
+from bot.store.schema import prepare_database
 from bot.telegram_adapter.convert import UpdateConverter
 from bot.telegram_adapter.executor import ActionExecutor
-from bot.telegram_adapter.processor import ChatOrderedProcessor
 from bot.telegram_adapter.metered import MeteredRateLimiter
+from bot.telegram_adapter.processor import ChatOrderedProcessor
 from bot.telegram_adapter.rate_limiter import ChatAwareRateLimiter
 from bot.telegram_adapter.shared_limiter import SharedRateLimiter
 
@@ -50,7 +50,7 @@ class DataFiles:
 
 
 def load_data_files(settings: Settings) -> DataFiles:
-    """Validate and load dialogs/ and the clip index; raises ValidationFailed with every problem."""
+    """Validate and load dialogs/ and the clip index; ValidationFailed lists every problem."""
     dialogs = load_dialogs(settings.dialogs_dir, settings.languages)
     library = ContentLibrary.load(settings.content_index, settings.languages,
                                   settings.media_root)

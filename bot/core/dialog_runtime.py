@@ -88,7 +88,9 @@ class DialogMachine:
         }
         if t.when:
             negate, name = t.when.startswith("!"), t.when.lstrip("!")
-            entry["conditions"] = [lambda ev, n=name, neg=negate: self._check(ev.model.turn, n) != neg]
+            entry["conditions"] = [
+                lambda ev, n=name, neg=negate: self._check(ev.model.turn, n) != neg
+            ]
         if t.actions:
             actions = t.actions
 
@@ -117,7 +119,7 @@ class DialogMachine:
             self.machine.remove_model(model)
 
     async def enter(self, model: DialogModel, state: str) -> None:
-        """Put a model into ``state`` from outside a transition (e.g. a counselor took the case)."""
+        """Put a model into ``state`` from outside a transition (a counselor took the case)."""
         self.machine.add_model(model, initial=state)
         try:
             await self._enter_state(model, self.dialogs.states[state])

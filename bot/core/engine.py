@@ -6,10 +6,9 @@ import time
 from collections.abc import Callable
 
 from bot.core.actions import Action, AnswerCallback, Outcome, SendText
-from bot.core.render import MESSAGE_MAX
 from bot.core.behaviours import Behaviours, DeskConfig
-from bot.core.deeplinks import parse_payload
 from bot.core.buttons import GLOBAL_SCOPE, Signer, button_is_valid, parse_button
+from bot.core.deeplinks import parse_payload
 from bot.core.desk import Desk
 from bot.core.dialog_runtime import DialogMachine, DialogModel
 from bot.core.events import (
@@ -27,6 +26,7 @@ from bot.core.events import (
 )
 from bot.core.ports import CASE_CLOSED, Library, Ports, RiskAssessor
 from bot.core.registry import DialogRegistry
+from bot.core.render import MESSAGE_MAX
 from bot.core.state import UserState
 from bot.core.turn import Turn
 from bot.flows.model import DialogSet, StateSpec

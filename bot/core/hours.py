@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import ConfigError
@@ -53,7 +53,7 @@ class OpeningHours:
 
 def parse_hours(text: str, zone_name: str = "UTC") -> OpeningHours:
     try:
-        zone: ZoneInfo | timezone = ZoneInfo(zone_name) if zone_name != "UTC" else timezone.utc
+        zone: ZoneInfo | timezone = ZoneInfo(zone_name) if zone_name != "UTC" else UTC
     except (ZoneInfoNotFoundError, ValueError) as err:
         raise ConfigError(f"TIMEZONE {zone_name!r} is not a known time zone") from err
     if text.strip().lower() in ("always", "24/7", ""):
@@ -64,13 +64,15 @@ def parse_hours(text: str, zone_name: str = "UTC") -> OpeningHours:
             continue
         match = _RULE.match(part)
         if not match or match["d1"] not in DAYS or (match["d2"] and match["d2"] not in DAYS):
-            raise ConfigError(f"COUNSELOR_HOURS part {part.strip()!r} is not like 'Mon-Fri 09:00-18:00'")
+            raise ConfigError(f"COUNSELOR_HOURS part {part.strip()!r} is not like "
+                              "'Mon-Fri 09:00-18:00'")
         first = DAYS.index(match["d1"])
         last = DAYS.index(match["d2"]) if match["d2"] else first
         start = int(match["h1"]) * 60 + int(match["m1"])
         end = int(match["h2"]) * 60 + int(match["m2"])
         if not 0 <= start < end <= 24 * 60:
-            raise ConfigError(f"COUNSELOR_HOURS part {part.strip()!r} has an empty or bad time range")
+            raise ConfigError(f"COUNSELOR_HOURS part {part.strip()!r} has an empty or bad "
+                              "time range")
         day = first
         while True:
             windows.append((day, start, end))

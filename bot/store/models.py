@@ -1,9 +1,18 @@
-"""SQLAlchemy models: users (encrypted state), processed updates, cases, transcripts, aggregates."""
+"""SQLAlchemy models: users (encrypted state), updates, cases, transcripts, aggregates."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Integer, MetaData, String, Text
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {

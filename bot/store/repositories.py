@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -31,7 +31,7 @@ MEDIAN_WINDOW = 20
 
 
 def _day(now: float | None = None) -> str:
-    return datetime.fromtimestamp(now or time.time(), timezone.utc).strftime("%Y-%m-%d")
+    return datetime.fromtimestamp(now or time.time(), UTC).strftime("%Y-%m-%d")
 
 
 def _insert(session: AsyncSession, table: Any) -> Any:

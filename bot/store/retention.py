@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,9 +48,9 @@ async def purge_expired(session: AsyncSession, now: float, transcript_days: int,
 
 
 def _day_string(moment: float) -> str:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.fromtimestamp(moment, timezone.utc).strftime("%Y-%m-%d")
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%d")
 
 
 async def content_gaps(session: AsyncSession, limit: int = 50

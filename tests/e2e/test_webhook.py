@@ -14,7 +14,7 @@ from aiohttp import web
 from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, populate_demo_world
 from bot.runtime import BotRuntime
 from bot.server import start_webhook, stop_application
-from tests.e2e.conftest import e2e_settings, fresh_database, shared_data, database_url_for_tests
+from tests.e2e.conftest import database_url_for_tests, e2e_settings, fresh_database, shared_data
 
 pytestmark = pytest.mark.e2e
 SECRET = "webhook-secret-123"

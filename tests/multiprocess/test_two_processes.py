@@ -106,7 +106,7 @@ async def cluster() -> AsyncIterator[Cluster]:
     await web.TCPSite(proxy_runner, "127.0.0.1", proxy_port).start()
     processes = []
     admin_ports = [free_port(), free_port()]
-    for hook_port, admin_port in zip(hook_ports, admin_ports):
+    for hook_port, admin_port in zip(hook_ports, admin_ports, strict=False):
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN,
                "TELEGRAM_API_URL": emu.bot_base_url, "TELEGRAM_FILE_URL": emu.file_base_url,
                "DATABASE_URL": PG, "BOT_SECRET_KEY": "two-process-secret-key-0123456789",
@@ -119,7 +119,7 @@ async def cluster() -> AsyncIterator[Cluster]:
                                           env=env, stdout=subprocess.DEVNULL,
                                           stderr=subprocess.PIPE))
     try:
-        for port, process in zip(admin_ports, processes):
+        for port, process in zip(admin_ports, processes, strict=False):
             await wait_ready(port, process)
         await emu.wait_for(lambda: len(emu.calls_to("setWebhook")) >= 2, timeout=30)
         yield Cluster(emu, proxy, hooks, world.group_id, world.counselor_ids)
