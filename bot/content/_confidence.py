@@ -34,13 +34,13 @@ FEATURE_NAMES = (
 
 # Fitted coefficients (intercept first, then one per feature) and the decision threshold.
 # `bench/eval_matcher.py --fit --l2 0.03`; cross-validated at 0.45 on dev + fixtures: confident
-# on 85% of correct answers, 46% of wrong ones and 7% of off-topic messages.
+# on 85% of correct answers, 49% of wrong ones and 8% of off-topic messages.
 _WEIGHTS: tuple[float, ...] = (
-    -5.5168,  # intercept
-    +0.5242, +0.8208, +3.2819, +0.8872,  # score, lexical, question, margin
-    -1.0334, +1.2186, +0.5583, +0.5816,  # cover, cover_exact, rare, evidence
-    -0.4615, +0.3470, -0.3002, +0.7860,  # known, topic, agree, terms
-    +1.0446, +0.9270, +0.2879, +0.9487,  # matched, topical, asked, domain
+    -5.4241,  # intercept
+    +0.5220, +0.8058, +3.9462, +0.6365,  # score, lexical, question, margin
+    -1.0113, +1.0277, +0.6766, +0.5196,  # cover, cover_exact, rare, evidence
+    -0.7316, +0.4974, -0.2392, +0.7897,  # known, topic, agree, terms
+    +1.2721, +1.0669, +0.1394, +0.9508,  # matched, topical, asked, domain
 )
 THRESHOLD = 0.45
 

@@ -22,6 +22,7 @@ from bot.content.tuning import MatcherTuning
 
 _PATTERN_TOKENS = 8
 _NOUN_CAPITALISING = frozenset({"de"})
+_ROMANISED = frozenset({"ar", "ru"})  # languages also typed in plain Latin letters
 _SHORTLIST = 40  # clips re-ranked with topic scores after the lexical stage
 
 
@@ -76,9 +77,12 @@ class Matcher:
         if coverage >= self.tuning.backoff_coverage or not query:
             return home, query  # understood, or only function words of the user's language
         script = script_languages(text)
+        accented = script is None and any(ch.isalpha() and ord(ch) > 127 for ch in text)
         for code, other in self._by_language.items():
             if other is home or (script is not None and code not in script):
                 continue
+            if accented and code in _ROMANISED:
+                continue  # "ı", "é", "ü": Latin text of a language, not Arabizi or translit
             other_query, other_coverage = other.query(text, 0.0)
             if other_coverage > max(coverage, self.tuning.backoff_coverage):
                 home, query, coverage = other, other_query, other_coverage

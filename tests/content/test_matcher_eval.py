@@ -88,3 +88,9 @@ def test_correct_calibration_answers_are_mostly_confident(matcher: Matcher) -> N
     path = REPO_ROOT / "tests" / "content" / "fixtures" / "calibration.yaml"
     shares = _confident_share(matcher, load_questions(path), "correct")
     assert shares["all"] >= 0.80, shares
+
+
+def test_accented_latin_text_is_not_read_as_arabizi(matcher: Matcher) -> None:
+    """An unknown Turkish verb form must not send the question to the Arabizi reader."""
+    result = matcher.match("Yabancı savaşçılara nasıl davranıldı?", "tr")
+    assert result.best is not None and "foreigners" in result.best.topics
