@@ -177,7 +177,7 @@ async def test_console_in_a_browser(console_url, tmp_path: Path) -> None:
         user = bot_stack.user(0)
         await user.send("/start")
         replies = await user.press("Yes, you can message me")
-        assert [m.text for m in replies][-1] == "Choose a topic:"
+        assert (replies[-1].text or "").endswith("Choose a topic:")  # joined into one message
 
         # Roll back to version 1: the bot answers as before.
         await page.screenshot(path=str(shots / "history.png"))
