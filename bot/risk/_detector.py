@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Literal
 
 from bot.errors import Problem
+from bot.risk._classifier import RiskClassifier, load_classifier
 from bot.risk._fuzzy import SpellingRepair
 from bot.risk._lexicon import (
     CATEGORIES,
@@ -30,6 +32,17 @@ HANDOFF_THRESHOLD = 0.99
 #: topic question (where weak cues are halved below this bar).
 THRESHOLDS = {"distress": 0.49}
 INFORMATIONAL_DAMPING = 0.5
+#: Classifier bars per category (probability), found by
+#: `python -m bot.risk.train_classifier --calibrate` on out-of-fold training predictions and
+#: tests/eval/risk_dev.yaml (never the held-out test split).
+MODEL_THRESHOLDS: dict[str, float] = {
+    "distress": 0.5, "leaving": 0.4, "family": 0.55, "request": 0.7
+}  # fmt: skip
+MODEL_URGENT_THRESHOLD = 0.2
+#: Added to the bar in a topic question, in a hostile message, and to replace a lexicon category.
+MODEL_TOPIC_MARGIN = 0.1
+MODEL_HOSTILE_MARGIN = 0.2
+MODEL_OVERRIDE_MARGIN = 0.3
 HINT_BONUS = 0.01
 _PRE_WINDOW_TOKENS = 4
 #: A plain request for a human is never urgent by itself; the three others can be.
@@ -76,6 +89,8 @@ class _Tally:
     cues: list[str] = field(default_factory=list)
     spans: dict[str, list[tuple[int, int, float]]] = field(default_factory=dict)
     urgent_cue: bool = False
+    #: Sections with a cue that was negated, quoted or about someone else (and so dropped).
+    vetoed: set[str] = field(default_factory=set)
 
     def add(self, cue: Cue, match: re.Match[str], weight: float) -> None:
         """Count ``cue``; a stretch of text already counted (in another language) counts once."""
@@ -93,11 +108,26 @@ class _Tally:
         self.cues.append(f'{section}/{cue.language}: "{match.group(0).strip()}"')
 
 
+@dataclass
+class _LexiconVerdict:
+    """The lexicons' verdict on one message, kept for the classifier to build on."""
+
+    padded: str
+    tally: _Tally
+    category: RiskCategory | None
+    urgent: bool
+    hostile: bool
+    informational: bool | None  # None: not computed yet
+
+
 class RiskDetector:
     """Lexicon-based detector of reasons to hand a person to a counselor."""
 
     def __init__(
-        self, languages: Sequence[str] = DEFAULT_LANGUAGES, lexicon_dir: Path | None = None
+        self,
+        languages: Sequence[str] = DEFAULT_LANGUAGES,
+        lexicon_dir: Path | None = None,
+        classifier: RiskClassifier | None | Literal["packaged"] = "packaged",
     ) -> None:
         directory = lexicon_dir or DEFAULT_LEXICON_DIR
         problems: list[Problem] = []
@@ -119,12 +149,23 @@ class RiskDetector:
             frozenset[str], list[tuple[Lexicon, CompiledSection, re.Pattern[str]]]
         ] = {}
         self.languages = tuple(lex.language for lex in self._lexicons)
+        self._classifier = load_classifier() if classifier == "packaged" else classifier
 
     def assess(self, text: str, language: str | None = None) -> RiskAssessment:
         """Assess one message; ``language`` (a hint) only breaks ties between languages."""
+        verdict = self._lexicon_verdict(text, language)
+        if verdict is None:
+            return RiskAssessment(None, False, False, (), MappingProxyType({}))
+        settled = verdict.category == CATEGORY_PRIORITY[0] and verdict.urgent  # nothing to add
+        if self._classifier is None or settled:
+            return self._combine(verdict, None)
+        return self._combine(verdict, self._classifier.probabilities(text))
+
+    def _lexicon_verdict(self, text: str, language: str | None) -> _LexiconVerdict | None:
+        """What the lexicons alone say (None for an empty message)."""
         normalized = self._repair.repair(fold(text))
         if not normalized:
-            return RiskAssessment(None, False, False, (), MappingProxyType({}))
+            return None
         padded = f" {normalized} "
         tally = _Tally()
         quoted = [m.span() for m in _QUOTED.finditer(padded)] if _QUOTE_CHARS & set(padded) else []
@@ -141,6 +182,8 @@ class RiskDetector:
                         or _inside(match, quoted, cue)
                     ):
                         best = (cue, match)
+                    elif best is None:
+                        tally.vetoed.add(cue.section)
                 if best is None:
                     continue
                 cue, match = best
@@ -158,13 +201,65 @@ class RiskDetector:
             or ("urgent" in tally.scores and tally.firm.get(category, 0.0) >= HANDOFF_THRESHOLD)
         )
         hostile = tally.scores.get("hostile", 0.0) >= HANDOFF_THRESHOLD
+        return _LexiconVerdict(padded, tally, category, urgent, hostile, informational)
+
+    def _combine(
+        self, verdict: _LexiconVerdict, odds: Mapping[str, float] | None
+    ) -> RiskAssessment:
+        """The lexicon verdict, raised by the classifier where the lexicons found less.
+
+        The classifier may add a category the lexicons did not find (or one of higher
+        priority) when its probability passes that category's bar; the bar is higher in a
+        topic question or a hostile message, and a category whose lexicon cue was negated,
+        quoted or about someone else is vetoed. Urgency from the classifier needs a category
+        that can be urgent. Cues say what the classifier contributed ("distress/model: 0.87").
+        """
+        tally, category, urgent = verdict.tally, verdict.category, verdict.urgent
+        cues = list(tally.cues)
+        if odds is not None:
+            raised = self._model_category(verdict, odds)
+            if raised is not None:
+                category = raised
+                cues.append(f"{raised}/model: {odds[raised]:.2f}")
+                urgent = verdict.urgent and raised in _URGENT_CATEGORIES
+            if (
+                not urgent
+                and category in _URGENT_CATEGORIES
+                and odds["urgent"] >= MODEL_URGENT_THRESHOLD
+            ):
+                urgent = True
+                cues.append(f"urgent/model: {odds['urgent']:.2f}")
         return RiskAssessment(
             category=category,
             urgent=urgent,
-            hostile=hostile,
-            cues=tuple(tally.cues),
+            hostile=verdict.hostile,
+            cues=tuple(cues),
             scores=MappingProxyType({k: round(v, 3) for k, v in tally.scores.items()}),
         )
+
+    def _model_category(
+        self, verdict: _LexiconVerdict, odds: Mapping[str, float]
+    ) -> RiskCategory | None:
+        """The category the classifier adds, if any (highest priority first)."""
+        current = verdict.category
+        rank = CATEGORY_PRIORITY.index(current) if current is not None else len(CATEGORY_PRIORITY)
+        margin = 0.0
+        if verdict.hostile:
+            margin += MODEL_HOSTILE_MARGIN
+        for candidate in CATEGORY_PRIORITY[:rank]:
+            if candidate in verdict.tally.vetoed:
+                continue
+            bar = MODEL_THRESHOLDS[candidate] + margin
+            if current is not None:
+                bar += MODEL_OVERRIDE_MARGIN
+            if odds[candidate] < bar:
+                continue
+            if verdict.informational is None:
+                verdict.informational = self._informational(verdict.padded)
+            if verdict.informational and odds[candidate] < bar + MODEL_TOPIC_MARGIN:
+                continue
+            return candidate
+        return None
 
     def _informational(self, padded: str) -> bool:
         """True for topic questions and third-person talk ("how did people escape?")."""
