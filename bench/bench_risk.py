@@ -1,4 +1,7 @@
-"""Time RiskDetector.assess per message and print p50/p99 (target: p50 < 0.5 ms)."""
+"""Time RiskDetector.assess per message and print p50/p99 (target: p50 < 1 ms with the classifier).
+
+Also prints the classifier's share: its load time and the p50 of the lexicons alone.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.risk import load_risk_detector  # noqa: E402
+from bot.risk import RiskDetector, load_risk_detector  # noqa: E402
+from bot.risk._classifier import WEIGHTS_PATH, RiskClassifier  # noqa: E402
 from bot.risk.evaluation import load_messages  # noqa: E402
 
 SAMPLE_PATH = ROOT / "tests" / "eval" / "risk_dev.yaml"
@@ -59,6 +63,19 @@ def main() -> int:
         f"cold-cache mean {cold_ms:.3f} ms"
     )
     print(f"assess CPU  p50 {cpu_p50:.3f} ms, p99 {cpu_p99:.3f} ms (excludes waiting for a core)")
+    t0 = time.perf_counter()
+    RiskClassifier.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))
+    print(f"classifier load {(time.perf_counter() - t0) * 1000:.0f} ms (included above)")
+    lexicons = RiskDetector(classifier=None)
+    for text in texts:
+        lexicons.assess(text)
+    plain: list[float] = []
+    for _ in range(5):
+        for text in texts:
+            t0 = time.perf_counter()
+            lexicons.assess(text)
+            plain.append((time.perf_counter() - t0) * 1000)
+    print(f"lexicons alone: assess wall p50 {statistics.median(plain):.3f} ms")
     return 0
 
 

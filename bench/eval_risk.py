@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.risk import load_risk_detector  # noqa: E402
+from bot.risk import RiskDetector, load_risk_detector  # noqa: E402
 from bot.risk.evaluation import evaluate, load_messages  # noqa: E402
 
 EVAL_DIR = ROOT / "tests" / "eval"
@@ -19,8 +19,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--errors", action="store_true", help="list dev mistakes (never test)")
     parser.add_argument("--splits", default="dev,test", help="comma-separated: dev,test")
+    parser.add_argument(
+        "--lexicons-only", action="store_true", help="without the classifier (for comparison)"
+    )
     args = parser.parse_args()
-    detector = load_risk_detector()
+    detector = RiskDetector(classifier=None) if args.lexicons_only else load_risk_detector()
     for split in args.splits.split(","):
         path = EVAL_DIR / f"risk_{split}.yaml"
         if not path.exists():

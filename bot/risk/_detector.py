@@ -1,4 +1,12 @@
-"""RiskDetector: runs every language's lexicon over a message and weighs the cues."""
+"""RiskDetector: every language's lexicon weighs the cues; a small classifier adds what they miss.
+
+The lexicons decide first. The classifier (bot/risk/_classifier.py, trained on
+bot/risk/training/) may then add a category the lexicons did not find, or one of higher
+priority, when its probability passes that category's bar (MODEL_THRESHOLDS, higher in topic
+questions, hostile messages, and to replace a lexicon category); a category whose cue the
+lexicons dropped as negated, quoted or about someone else is vetoed. Its urgency counts only
+with a category that can be urgent. Each contribution is a cue such as "distress/model: 0.87".
+"""
 
 from __future__ import annotations
 
