@@ -47,6 +47,7 @@ MODEL_THRESHOLDS: dict[str, float] = {
     "distress": 0.5, "leaving": 0.4, "family": 0.55, "request": 0.7
 }  # fmt: skip
 MODEL_URGENT_THRESHOLD = 0.2
+MODEL_URGENT_ALONE = 0.6
 #: Added to the bar in a topic question, in a hostile message, and to replace a lexicon category.
 MODEL_TOPIC_MARGIN = 0.1
 MODEL_HOSTILE_MARGIN = 0.2
@@ -230,11 +231,10 @@ class RiskDetector:
                 category = raised
                 cues.append(f"{raised}/model: {odds[raised]:.2f}")
                 urgent = verdict.urgent and raised in _URGENT_CATEGORIES
-            if (
-                not urgent
-                and category in _URGENT_CATEGORIES
-                and odds["urgent"] >= MODEL_URGENT_THRESHOLD
-            ):
+            # a time or means word from the urgent lexicon backs the classifier's urgency up;
+            # without one it needs a higher bar
+            urgent_bar = MODEL_URGENT_THRESHOLD if "urgent" in tally.scores else MODEL_URGENT_ALONE
+            if not urgent and category in _URGENT_CATEGORIES and odds["urgent"] >= urgent_bar:
                 urgent = True
                 cues.append(f"urgent/model: {odds['urgent']:.2f}")
         return RiskAssessment(

@@ -36,6 +36,7 @@ FOLDS = 5
 MAX_TRAIN_NONE_HANDOFF = 0.05  # the lexicons alone hand off 3.5% of them (hostile, negations)
 MAX_DEV_NONE_HANDOFF = 0.03
 MAX_DEV_TOPIC_HANDOFF = 0.03
+MAX_URGENT_FALSE = 0.015
 
 
 def fresh_classifier() -> RiskClassifier:
@@ -116,7 +117,12 @@ def _score(items: list[_Item], detector: _detector.RiskDetector) -> tuple[float,
         (2.0 if c == "distress" else 1.0) * rates.get(f"{s}:{c}", 0.0)
         for c in CATEGORY_PRIORITY for s in ("train", "dev")
     )  # fmt: skip
-    urgent = rates.get("train:urgent", 0.0) - rates.get("train:urgent_false", 0.0)
+    # A false "urgent" skips the conversation and raises an urgent case: it costs far more than
+    # a false handoff, so false alarms weigh 4x (and more than 1.5% of non-urgent messages fail).
+    false_alarms = rates.get("train:urgent_false", 0.0)
+    if false_alarms > MAX_URGENT_FALSE or rates.get("dev:urgent_false", 0.0) > MAX_URGENT_FALSE:
+        return -1.0, rates
+    urgent = rates.get("train:urgent", 0.0) - 4.0 * false_alarms
     return recall + 0.5 * urgent, rates
 
 
@@ -154,19 +160,23 @@ def calibrate() -> None:
             best = top
     best, rates = _score(items, detector)
     print("thresholds", _detector.MODEL_THRESHOLDS)
-    for name in ("MODEL_URGENT_THRESHOLD", "MODEL_TOPIC_MARGIN", "MODEL_HOSTILE_MARGIN",
-                 "MODEL_OVERRIDE_MARGIN"):  # fmt: skip
+    for name in ("MODEL_URGENT_THRESHOLD", "MODEL_URGENT_ALONE", "MODEL_TOPIC_MARGIN",
+                 "MODEL_HOSTILE_MARGIN", "MODEL_OVERRIDE_MARGIN"):  # fmt: skip
         print(name, getattr(_detector, name))
     print("combined:", _fmt(rates))
 
 
 def _lexicon_only(items: list[_Item], detector: _detector.RiskDetector) -> dict[str, float]:
-    saved = dict(_detector.MODEL_THRESHOLDS), _detector.MODEL_URGENT_THRESHOLD
+    saved = (
+        dict(_detector.MODEL_THRESHOLDS),
+        _detector.MODEL_URGENT_THRESHOLD,
+        _detector.MODEL_URGENT_ALONE,
+    )
     _detector.MODEL_THRESHOLDS.update({c: 2.0 for c in CATEGORY_PRIORITY})
-    _detector.MODEL_URGENT_THRESHOLD = 2.0
+    _detector.MODEL_URGENT_THRESHOLD = _detector.MODEL_URGENT_ALONE = 2.0
     _, rates = _score(items, detector)
     _detector.MODEL_THRESHOLDS.update(saved[0])
-    _detector.MODEL_URGENT_THRESHOLD = saved[1]
+    _detector.MODEL_URGENT_THRESHOLD, _detector.MODEL_URGENT_ALONE = saved[1], saved[2]
     return rates
 
 
