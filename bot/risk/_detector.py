@@ -44,14 +44,14 @@ INFORMATIONAL_DAMPING = 0.5
 #: `python -m bot.risk.train_classifier --calibrate` on out-of-fold training predictions and
 #: tests/eval/risk_dev.yaml (never the held-out test split).
 MODEL_THRESHOLDS: dict[str, float] = {
-    "distress": 0.5, "leaving": 0.4, "family": 0.55, "request": 0.7
+    "distress": 0.6, "leaving": 0.4, "family": 0.6, "request": 0.45
 }  # fmt: skip
 MODEL_URGENT_THRESHOLD = 0.2
 MODEL_URGENT_ALONE = 0.6
 #: Added to the bar in a topic question, in a hostile message, and to replace a lexicon category.
-MODEL_TOPIC_MARGIN = 0.1
-MODEL_HOSTILE_MARGIN = 0.2
-MODEL_OVERRIDE_MARGIN = 0.3
+MODEL_TOPIC_MARGIN = 0.3
+MODEL_HOSTILE_MARGIN = 0.1
+MODEL_OVERRIDE_MARGIN = 0.4
 HINT_BONUS = 0.01
 _PRE_WINDOW_TOKENS = 4
 #: A plain request for a human is never urgent by itself; the three others can be.

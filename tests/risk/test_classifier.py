@@ -145,11 +145,14 @@ def test_hostility_alone_needs_a_higher_bar() -> None:
 
 
 def test_classifier_can_raise_priority_over_a_lexicon_category() -> None:
-    text = "is there a counsellor i could message"
+    text = "put me through to a counsellor please"
     assert _with().assess(text, "en").category == "request"
-    assert _with(distress=0.99).assess(text, "en").category == "distress"
-    above_plain_bar = _bar("distress") + detector_module.MODEL_OVERRIDE_MARGIN / 2
-    assert _with(distress=above_plain_bar).assess(text, "en").category == "request"
+    override_bar = _bar("leaving") + detector_module.MODEL_OVERRIDE_MARGIN
+    assert _with(leaving=min(0.999, override_bar + 0.01)).assess(text, "en").category == (
+        "leaving" if override_bar < 0.999 else "request"
+    )
+    above_plain_bar = _bar("leaving") + detector_module.MODEL_OVERRIDE_MARGIN / 2
+    assert _with(leaving=above_plain_bar).assess(text, "en").category == "request"
 
 
 def test_urgent_from_the_classifier_needs_a_category() -> None:
