@@ -186,22 +186,33 @@ async def wait_total(replies: Replies, target: int, timeout: float) -> bool:
 
 async def warm_up(emu: BotApiEmulator, replies: Replies, users: list[int],
                   timeout: float = 600.0) -> int:
-    """Every user sends /start and the bot's welcome is waited for; returns messages per user."""
+    """Every user sends /start; wait until each got an answer and the bot went quiet."""
     before = replies.total
     for user_id in users:
         emu.user_sends(user_id, "/start")
-    per_user = 0
     deadline = time.monotonic() + timeout
+    seen, quiet_since = replies.total, time.monotonic()
     while time.monotonic() < deadline:
-        await asyncio.sleep(0.5)
-        done = replies.total - before
-        if done and done % len(users) == 0 and all(replies.times[u] for u in users):
-            settled = replies.total
-            await asyncio.sleep(1.0)
-            if replies.total == settled:
-                per_user = done // len(users)
-                break
-    return per_user
+        await asyncio.sleep(0.2)
+        if replies.total != seen:
+            seen, quiet_since = replies.total, time.monotonic()
+        elif time.monotonic() - quiet_since > 1.0 and all(replies.times[u] for u in users):
+            break
+    return round((replies.total - before) / max(1, len(users)))
+
+
+async def wait_replies(replies: Replies, target: int, quiet: float = 3.0,
+                       timeout: float = 600.0) -> None:
+    """Wait for `target` more replies, or until none came for `quiet` s (some went missing)."""
+    goal = replies.total + target
+    deadline = time.monotonic() + timeout
+    seen, quiet_since = replies.total, time.monotonic()
+    while replies.total < goal and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+        if replies.total != seen:
+            seen, quiet_since = replies.total, time.monotonic()
+        elif time.monotonic() - quiet_since > quiet:
+            break
 
 
 def table(headers: list[str], rows: list[list[object]]) -> str:

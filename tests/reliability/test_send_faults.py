@@ -9,6 +9,7 @@ import pytest
 
 from bot.emulator import DEFAULT_TOKEN, BotApiEmulator
 from bot.telegram_adapter.retry import RetryingBot, RetryPolicy
+from tests.e2e.conftest import TgUser
 from tests.multiprocess.test_two_processes import free_port
 from tests.reliability.conftest import Stack, sends_to, texts
 
@@ -136,3 +137,34 @@ async def test_connection_refused_is_retried_until_the_server_is_back() -> None:
         await starter
         await bot.shutdown()
         await emu.stop()
+
+
+async def test_two_first_uploads_of_one_clip_at_once_send_each_clip_once(stack: Stack) -> None:
+    """Both uploads store the clip's file_id; the second must not fail the update after commit.
+
+    Today SqlClipFiles.put is a plain INSERT: the second raises IntegrityError out of the
+    executor, the update's outbox row is never removed, and the periodic re-send posts the
+    clip again (see report).
+    """
+    emu = stack.emu
+    for user_id in (7001, 7002):
+        emu.add_user(user_id, f"U{user_id}", None, "en")  # one language: the same clip
+    users = [TgUser(emu, 7001), TgUser(emu, 7002)]
+    for user in users:
+        await user.send("/start", expect=1)
+    await emu.sleep_until_idle(0.5, 10)
+    emu.set_latency(0.2)  # both uploads in flight together
+    try:
+        for user in users:
+            emu.user_sends(user.user_id, "did they pay salaries")
+        await emu.wait_for(lambda: all(any(m.kind == "video" for m in emu.bot_messages(u.user_id))
+                                       for u in users), timeout=15)
+        await emu.sleep_until_idle(0.5, 10)
+    finally:
+        emu.set_latency(0.0)
+    await stack.runtime.resend_unsent(0.0)  # what the next tick would do
+    await emu.sleep_until_idle(0.5, 10)
+    counts = [sum(m.kind == "video" for m in emu.bot_messages(u.user_id)) for u in users]
+    if counts != [1, 1]:
+        pytest.xfail(f"clip sent {counts} times: concurrent SqlClipFiles.put raised after "
+                     "commit and the outbox re-sent the batch")
