@@ -54,10 +54,6 @@ class BotProcess:
         await self.start()
 
     def stop(self) -> None:
+        """Teardown: SIGKILL too (a graceful stop waits out PTB's 20 s long poll)."""
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            self.kill()
