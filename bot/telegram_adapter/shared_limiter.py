@@ -11,14 +11,17 @@ orders a chat's calls and retries after 429.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from telegram.ext import BaseRateLimiter
 
 from bot.store import Database
 from bot.telegram_adapter.rate_limiter import ChatAwareRateLimiter, is_message_method
 
+log = logging.getLogger("bot.ratelimit")
 _RESERVE = text(
     "INSERT INTO rate_slots (key, next_at) "
     "VALUES (:key, CAST(:earliest AS double precision) + CAST(:interval AS double precision)) "
@@ -76,7 +79,14 @@ class SharedRateLimiter(BaseRateLimiter[int]):
                               rate_limit_args: int | None) -> Any:
         chat_id = data.get("chat_id")
         if is_message_method(endpoint) and chat_id is not None:
-            delay = await self.reserve(chat_id)
+            try:
+                delay = await self.reserve(chat_id)
+            except (SQLAlchemyError, OSError) as err:
+                # The database is down: keep sending (a "please try again" must get out) under
+                # the in-process limits alone rather than fail the message.
+                log.warning("shared rate limiter unavailable; using process limits",
+                            extra={"fields": {"error": type(err).__name__}})
+                delay = 0.0
             if delay > 0:
                 await asyncio.sleep(delay)
         return await self.inner.process_request(callback, args, kwargs, endpoint, data,

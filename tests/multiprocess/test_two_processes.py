@@ -24,6 +24,7 @@ import pytest_asyncio
 from aiohttp import web
 
 from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, populate_demo_world
+from bot.store.schema import upgrade_database
 from tests.e2e.conftest import fresh_database
 
 REPO = Path(__file__).resolve().parents[2]
@@ -94,6 +95,7 @@ async def cluster() -> AsyncIterator[Cluster]:
     await emu.start()
     world = populate_demo_world(emu)
     db = await fresh_database(PG)
+    await upgrade_database(db)  # the processes refuse a schema that is not at the head revision
     await db.close()
     hook_ports = [free_port(), free_port()]
     hooks = [f"http://127.0.0.1:{p}/hook" for p in hook_ports]
@@ -144,7 +146,7 @@ async def test_same_update_to_both_processes_takes_effect_once(cluster: Cluster)
         await emu.sleep_until_idle(1.0, 10)
     finally:
         cluster.proxy.duplicate = False
-    assert len(emu.bot_messages(1001)) == 3  # not 6
+    assert len(emu.bot_messages(1001)) == 1  # the welcome once, not twice
 
 
 async def test_one_chats_updates_arriving_at_both_processes_are_serialised(
