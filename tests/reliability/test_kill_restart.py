@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, populate_demo_world
-from tests.e2e.conftest import fresh_database
+from bot.store import Database
+from bot.store.schema import upgrade_database
 from tests.reliability._proc import BotProcess
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -36,11 +38,11 @@ async def killable(tmp_path: Path) -> AsyncIterator[Killable]:
     world = populate_demo_world(emu)
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path}/kill.sqlite3"
     sqlite_path = None if url.startswith("postgresql") else tmp_path / "kill.sqlite3"
-    if sqlite_path is None:
-        db = await fresh_database(url)
-        from bot.store.schema import upgrade_database
-
+    if sqlite_path is None:  # `bot run` wants PostgreSQL migrated to head: a clean one
+        db = Database(url)
         await db.drop_schema()
+        async with db.engine.begin() as conn:
+            await conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         await upgrade_database(db)
         await db.close()
     bot = BotProcess(emu, url, world.group_id)
@@ -51,6 +53,12 @@ async def killable(tmp_path: Path) -> AsyncIterator[Killable]:
     finally:
         bot.stop()
         await emu.stop()
+
+
+def resend_timeout(killable: Killable) -> float:
+    """SQLite re-sends the outbox at start; PostgreSQL (several processes) only rows older
+    than OUTBOX_STALE_S (30 s), on the 15 s tick."""
+    return 20.0 if killable.sqlite_path is not None else 60.0
 
 
 async def started(emu: BotApiEmulator, user: int) -> None:
@@ -82,7 +90,8 @@ async def test_kill_during_a_clip_upload_then_restart(killable: Killable) -> Non
     killable.bot.kill()
     await asyncio.sleep(1.5)  # the emulator finishes the stalled call for a client now gone
     await killable.bot.start()
-    await emu.wait_for(lambda: [m for m in emu.bot_messages(user) if m.kind == "video"], 20)
+    await emu.wait_for(lambda: [m for m in emu.bot_messages(user) if m.kind == "video"],
+                       resend_timeout(killable))
     await emu.sleep_until_idle(1.0, 20)
     videos = [m for m in emu.bot_messages(user) if m.kind == "video"]
     # At least once: the outbox re-sends the committed batch. The stalled upload reached the
@@ -115,7 +124,8 @@ async def test_kill_during_a_case_then_restart(killable: Killable) -> None:
     await killable.bot.start()
     try:
         relayed = await emu.wait_for(
-            lambda: _count(emu, group, "are you still there", topic.thread_id), 20)
+            lambda: _count(emu, group, "are you still there", topic.thread_id),
+            resend_timeout(killable))
     except TimeoutError:
         raise AssertionError([(m.kind, m.text, m.thread_id) for m in emu.messages(group)] +
                              [(c.method, c.ok, c.description) for c in emu.calls
