@@ -241,11 +241,10 @@ class SqlClipFiles:
         return row.file_id if row else None
 
     async def put(self, clip_id: str, file_id: str) -> None:
-        row = await self.session.get(ClipFile, clip_id)
-        if row is None:
-            self.session.add(ClipFile(clip_id=clip_id, file_id=file_id))
-        else:
-            row.file_id = file_id
+        """Upsert: two first uploads of the same clip at once must not collide."""
+        stmt = _insert(self.session, ClipFile).values(clip_id=clip_id, file_id=file_id)
+        stmt = stmt.on_conflict_do_update(index_elements=["clip_id"], set_={"file_id": file_id})
+        await self.session.execute(stmt)
 
     async def forget(self, clip_id: str) -> None:
         await self.session.execute(delete(ClipFile).where(ClipFile.clip_id == clip_id))

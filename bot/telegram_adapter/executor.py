@@ -62,6 +62,10 @@ class ActionExecutor:
             except TelegramError as err:
                 BOT_API_ERRORS.labels(type(action).__name__, type(err).__name__).inc()
                 log.warning("action %s failed: %s", type(action).__name__, err.message)
+            except Exception as err:  # noqa: BLE001 - one failed action must not stop the rest
+                BOT_API_ERRORS.labels(type(action).__name__, type(err).__name__).inc()
+                log.warning("action %s failed", type(action).__name__,
+                            extra={"fields": {"error": type(err).__name__}})
 
     async def _one(self, action: Action) -> None:
         if isinstance(action, SendText):
