@@ -12,7 +12,14 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.config import Settings
 from bot.core import DeskConfig, Engine, OpenCaseTopic, SendText, Tick
-from bot.core.events import CounselorButton, CounselorCommand, UserButton, UserEvent
+from bot.core.events import (
+    CounselorButton,
+    CounselorCommand,
+    UserButton,
+    UserEvent,
+    UserMedia,
+    UserText,
+)
 from bot.core.hours import parse_hours
 from bot.crypto import Crypto
 from bot.flows import DialogSet, load_dialogs
@@ -57,6 +64,38 @@ def load_data_files(settings: Settings) -> DataFiles:
     return DataFiles(dialogs, library)
 
 
+class FloodGate:
+    """Drops a flooding user's messages before they cost a database transaction.
+
+    The engine already slows a user past FLOOD_MESSAGES and mutes them past twice that; this
+    gate, in memory and per process, stops the same flood earlier. A message with distress or
+    urgent cues always goes through: nobody at risk is left without an answer.
+    """
+
+    def __init__(self, risk: object, limit: int, window_s: float) -> None:
+        self.risk = risk
+        self.limit = limit
+        self.window_s = window_s
+        self.recent: dict[int, list[float]] = {}
+
+    def drop(self, event: object, now: float) -> bool:
+        if not isinstance(event, (UserText, UserMedia)):
+            return False
+        chat = event.user.chat_id
+        times = [t for t in self.recent.get(chat, ()) if now - t < self.window_s]
+        times.append(now)
+        self.recent[chat] = times[-(self.limit + 1):]
+        if len(self.recent) > 10_000:  # forget quiet chats
+            self.recent = {c: ts for c, ts in self.recent.items() if now - ts[-1] < self.window_s}
+        if len(times) <= self.limit:
+            return False
+        if isinstance(event, UserText):
+            risk = self.risk.assess(event.text, None)  # type: ignore[attr-defined]
+            if risk.urgent or risk.category == "distress":
+                return False
+        return True
+
+
 def event_chat(event: object) -> int | None:
     user = getattr(event, "user", None)
     if user is not None:
@@ -90,6 +129,8 @@ class BotRuntime:
         self._members: dict[int, tuple[float, bool]] = {}
         self._last_purge = 0.0
         self.inline: InlineOutreach | None = None
+        self.flood_gate = FloodGate(self.risk, 2 * settings.flood_messages,
+                                    settings.flood_window_seconds)
 
     # -- PTB application -------------------------------------------------------------------
     def build_application(self) -> Application:
@@ -168,6 +209,9 @@ class BotRuntime:
         started = time.perf_counter()
         event = self.converter.convert(update)
         kind = type(event).__name__ if event is not None else "Ignored"
+        if self.flood_gate.drop(event, time.monotonic()):
+            UPDATES.labels(kind, "flood_dropped").inc()
+            return False
         if isinstance(event, (CounselorButton, CounselorCommand)):
             if not await self._is_counselor(event.counselor.user_id):
                 if isinstance(event, CounselorButton):
