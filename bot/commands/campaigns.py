@@ -55,16 +55,10 @@ def render(rows: list[object], fmt: str) -> str:
 
 
 async def _report(settings: Settings, since: date | None, fmt: str) -> int:
+    from bot.commands._db import with_session
     from bot.outreach import campaign_report
-    from bot.store import Database
 
-    db = Database(settings.database_url)
-    try:
-        await db.create_schema()
-        async with db.transaction() as session:
-            rows = await campaign_report(session, since)
-    finally:
-        await db.close()
+    rows = await with_session(settings, lambda session: campaign_report(session, since))
     print(render(list(rows), fmt))
     return 0
 

@@ -16,16 +16,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 async def _report(settings: Settings, limit: int) -> int:
-    from bot.store import Database
+    from bot.commands._db import with_session
     from bot.store.retention import content_gaps
 
-    db = Database(settings.database_url)
-    try:
-        await db.create_schema()
-        async with db.transaction() as session:
-            rows = await content_gaps(session, limit)
-    finally:
-        await db.close()
+    rows = await with_session(settings, lambda session: content_gaps(session, limit))
     print(f"{'lang':5} {'count':>6}  question pattern (normalised, no identifiers)")
     for language, pattern, count in rows:
         print(f"{language:5} {count:>6}  {pattern}")
