@@ -51,6 +51,7 @@ class ActionExecutor:
         self.library = library
         self.counselor_chat_id = counselor_chat_id
         self.media_root = media_root
+        self._file_ids: dict[str, str] = {}  # clip id -> Telegram file_id, once known
 
     async def run(self, actions: Sequence[Action]) -> None:
         for action in actions:
@@ -108,17 +109,21 @@ class ActionExecutor:
     # -- clips --------------------------------------------------------------------------------
     async def _send_clip(self, action: SendClip) -> None:
         path, url, index_file_id = self.library.media(action.clip_id)
-        async with self.db.transaction() as session:
-            file_id = await SqlClipFiles(session).get(action.clip_id) or index_file_id
+        file_id = self._file_ids.get(action.clip_id)
+        if file_id is None:  # one database read per clip and process, not per send
+            async with self.db.transaction() as session:
+                file_id = await SqlClipFiles(session).get(action.clip_id) or index_file_id
         markup = keyboard(action.buttons)
         if file_id:
             try:
                 await self.bot.send_video(action.chat_id, file_id, caption=action.caption,
                                           reply_markup=markup)
+                self._file_ids[action.clip_id] = file_id
                 CLIPS_SENT.inc()
                 return
             except BadRequest as err:
                 log.info("cached file_id of a clip was rejected (%s); uploading", err.message)
+                self._file_ids.pop(action.clip_id, None)
                 async with self.db.transaction() as session:
                     await SqlClipFiles(session).forget(action.clip_id)
         source: object | None = None
@@ -143,6 +148,7 @@ class ActionExecutor:
         if video is not None and video.file_id:
             async with self.db.transaction() as session:
                 await SqlClipFiles(session).put(action.clip_id, video.file_id)
+            self._file_ids[action.clip_id] = video.file_id
 
     # -- counselor topics ---------------------------------------------------------------------
     async def _open_topic(self, action: OpenCaseTopic) -> None:
