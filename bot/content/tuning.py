@@ -17,8 +17,6 @@ class MatcherTuning:
     same_topic_discount: float = 0.8
     fuzzy_weight: float = 0.7
     backoff_coverage: float = 0.5
-    confidence_threshold: float = 0.45   # top score needed to be confident
-    confidence_evidence: float = 0.7     # indexed idf mass needed, in units of a rare term
     title_field: float = 3.0
     summary_field: float = 2.0
     transcript_field: float = 1.0
