@@ -77,9 +77,13 @@ class TrainingMessage:
 
 
 def load_training(directory: Path = TRAINING_DIR) -> list[TrainingMessage]:
-    """Every training message, files in name order (so training is reproducible)."""
+    """Every training message, files in path order (so training is reproducible).
+
+    A file's name is its language: ``training/en.yaml`` and ``training/more/en.yaml`` are both
+    English.
+    """
     messages: list[TrainingMessage] = []
-    for path in sorted(directory.glob("*.yaml")):
+    for path in sorted(directory.glob("**/*.yaml")):
         for row in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
             messages.append(
                 TrainingMessage(
