@@ -314,13 +314,13 @@ class BotRuntime:
         if older_than_s is None:
             older_than_s = 0.0 if self.db.is_sqlite else OUTBOX_STALE_S
         count = 0
+        cutoff = time.time() - older_than_s
         while True:
             async with self.db.transaction() as session:
-                outbox = Outbox(session, self.crypto)
-                batch = await outbox.claim_stale(time.time() - older_than_s)
-                for outbox_id, actions in batch:
-                    await self.executor.run(actions)
-                    await outbox.remove(outbox_id)
+                batch = await Outbox(session, self.crypto).claim_stale(cutoff, time.time())
+            for outbox_id, actions in batch:  # sent outside the transaction, then removed
+                await self.executor.run(actions)
+                await self._sent(outbox_id)
             count += len(batch)
             if len(batch) < OUTBOX_BATCH:
                 return count
