@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from bot.outreach import install_inline_handlers
 from bot.outreach.inline import InlineOutreach
 from bot.risk import load_risk_detector
 from bot.store import Database, SqlCases, SqlUpdates, sql_ports
+from bot.store.inbox import Inbox
 from bot.store.locks import ChatLocks
 from bot.store.outbox import Outbox
 from bot.store.retention import purge_expired
@@ -36,6 +38,7 @@ from bot.store.schema import prepare_database
 from bot.telegram_adapter.convert import UpdateConverter
 from bot.telegram_adapter.executor import ActionExecutor
 from bot.telegram_adapter.metered import MeteredRateLimiter
+from bot.telegram_adapter.polling import InboxPoller
 from bot.telegram_adapter.processor import ChatOrderedProcessor
 from bot.telegram_adapter.rate_limiter import ChatAwareRateLimiter
 from bot.telegram_adapter.shared_limiter import SharedRateLimiter
@@ -45,6 +48,10 @@ TICK_SECONDS = 15.0
 PURGE_EVERY_S = 3600.0
 OUTBOX_STALE_S = 30.0
 OUTBOX_BATCH = 50
+#: An update still in the inbox after this long failed (the database was away): try again.
+INBOX_STALE_S = 60.0
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query",
+                   "chosen_inline_result", "my_chat_member"]
 COUNSELOR_STATUSES = ("creator", "administrator", "member")
 MEMBERSHIP_CACHE_S = 120.0
 COMMANDS = ("start", "help", "topics", "talk", "language", "delete", "stop")
@@ -131,6 +138,11 @@ class BotRuntime:
         self.inline: InlineOutreach | None = None
         self.flood_gate = FloodGate(self.risk, 2 * settings.flood_messages,
                                     settings.flood_window_seconds)
+        self.poller: InboxPoller | None = None
+        #: Polled updates settled without a transaction (flood drops...): their inbox rows go
+        #: with the next batch's transaction.
+        self._inbox_forget: list[int] = []
+        self._apologised: dict[int, None] = {}
 
     # -- PTB application -------------------------------------------------------------------
     def build_application(self) -> Application:
@@ -150,9 +162,7 @@ class BotRuntime:
         builder = (ApplicationBuilder().token(s.bot_token).base_url(s.api_url)
                    .base_file_url(s.file_url).rate_limiter(MeteredRateLimiter(limiter))
                    .concurrent_updates(ChatOrderedProcessor(256))
-                   .post_init(self._post_init))
-        if s.webhook_url:
-            builder = builder.updater(None)
+                   .updater(None))  # long polling: start_polling(); both modes: prepare()
         app = builder.build()
         app.add_handler(TypeHandler(Update, self._on_update))
         self.inline = install_inline_handlers(app, self)
@@ -164,7 +174,11 @@ class BotRuntime:
                                        s.counselor_chat_id, s.media_root)
         return app
 
-    async def _post_init(self, app: Application) -> None:
+    async def prepare(self) -> None:
+        """Once the application has started: re-send what a crash left unsent, learn the bot's
+        username, and register the command menu in every language."""
+        assert self.application is not None
+        app = self.application
         resent = await self.resend_unsent()
         if resent:
             log.info("outbox", extra={"fields": {"resent_batches": resent}})
@@ -211,6 +225,7 @@ class BotRuntime:
         kind = type(event).__name__ if event is not None else "Ignored"
         if self.flood_gate.drop(event, time.monotonic()):
             UPDATES.labels(kind, "flood_dropped").inc()
+            self._settled_without_transaction(update.update_id)
             return False
         if isinstance(event, (CounselorButton, CounselorCommand)):
             if not await self._is_counselor(event.counselor.user_id):
@@ -219,6 +234,7 @@ class BotRuntime:
                         event.callback_query_id, "Only counselors can do this.",
                         show_alert=True)
                 UPDATES.labels(kind, "not_counselor").inc()
+                self._settled_without_transaction(update.update_id)
                 return False
         try:
             async with self.db.transaction() as session:
@@ -226,6 +242,8 @@ class BotRuntime:
                 chat_id = event_chat(event)
                 if chat_id is not None:
                     await locks.hold(chat_id)  # one chat at a time, across processes
+                if self.poller is not None:  # done with the inbox row when this commits
+                    await Inbox(session, self.crypto).done([update.update_id])
                 if not await SqlUpdates(session).claim(update.update_id, time.time()):
                     UPDATES.labels(kind, "duplicate").inc()
                     return False
@@ -239,7 +257,7 @@ class BotRuntime:
             UPDATES.labels(kind, "error").inc()
             log.error("update failed", extra={"fields": {"kind": kind,
                                                          "error": type(err).__name__}})
-            await self._apologise(event)
+            await self._apologise(event, update.update_id)
             raise
         await self.executor.run(outcome.actions)
         for action in outcome.actions:
@@ -258,6 +276,57 @@ class BotRuntime:
         log.info("update", extra={"fields": fields})
         return True
 
+    async def dispatch(self, update: Update) -> bool:
+        """One update from polling or the webhook: inline mode to outreach, the rest to process."""
+        if self.inline is not None and await self.inline.process(update):
+            self._settled_without_transaction(update.update_id)
+            return True
+        return await self.process(update)
+
+    # -- long polling with an inbox -----------------------------------------------------------
+    async def start_polling(self) -> None:
+        """Handle what a previous run left in the inbox, then poll (bot/telegram_adapter/polling)."""
+        assert self.application is not None
+        app = self.application
+        self.poller = InboxPoller(app.bot, app.update_processor, self.store_batch,
+                                  self.dispatch, ALLOWED_UPDATES)
+        left = await self.reprocess_inbox(0.0)
+        if left:
+            log.info("inbox", extra={"fields": {"handled_again": left}})
+        await self.poller.start()
+
+    async def store_batch(self, updates: Sequence[Update]) -> None:
+        """Keep a fetched batch in the inbox (and forget updates settled without a commit)."""
+        forget, self._inbox_forget = self._inbox_forget, []
+        try:
+            async with self.db.transaction() as session:
+                inbox = Inbox(session, self.crypto)
+                await inbox.store([(u.update_id, u.to_dict()) for u in updates], time.time())
+                await inbox.done(forget)
+        except Exception:
+            self._inbox_forget.extend(forget)
+            raise
+
+    async def reprocess_inbox(self, older_than_s: float) -> int:
+        """Hand stored updates that were never handled (a crash, a failed commit) to the poller."""
+        assert self.poller is not None and self.application is not None
+        count = 0
+        cutoff = time.time() - older_than_s
+        while True:
+            async with self.db.transaction() as session:
+                batch = await Inbox(session, self.crypto).claim_stale(cutoff, time.time())
+            for data in batch:
+                update = Update.de_json(data, self.application.bot)
+                if update is not None:
+                    self.poller.hand_over(update)
+            count += len(batch)
+            if len(batch) < 100:
+                return count
+
+    def _settled_without_transaction(self, update_id: int) -> None:
+        if self.poller is not None:
+            self._inbox_forget.append(update_id)
+
     async def process_json(self, data: dict[str, object]) -> bool:
         """Webhook entry: parse, keep one chat's updates in order in this process, process.
 
@@ -270,19 +339,23 @@ class BotRuntime:
             log.warning("webhook body is not a valid update",
                         extra={"fields": {"error": type(err).__name__}})
             return False
-        if self.inline is not None and await self.inline.process(update):
-            return True
         result: list[bool] = []
 
         async def run() -> None:
-            result.append(await self.process(update))
+            result.append(await self.dispatch(update))
 
         await self.application.update_processor.process_update(update, run())
         return bool(result and result[0])
 
-    async def _apologise(self, event: object) -> None:
+    async def _apologise(self, event: object, update_id: int) -> None:
+        """"Please try again in a moment", once per update (a polled update is tried again)."""
         if not isinstance(event, UserEvent.__args__) or self.executor is None:  # type: ignore
             return
+        if update_id in self._apologised:
+            return
+        self._apologised[update_id] = None
+        if len(self._apologised) > 1000:
+            del self._apologised[next(iter(self._apologised))]
         strings = self.engine.registry.current.strings
         language = (event.user.language_code or "en").split("-")[0]
         actions = [SendText(event.user.chat_id, strings.get("common.try_again", language))]
@@ -328,6 +401,8 @@ class BotRuntime:
     async def tick(self) -> None:
         assert self.executor is not None
         await self.resend_unsent(OUTBOX_STALE_S)
+        if self.poller is not None:
+            await self.reprocess_inbox(INBOX_STALE_S)
         now = time.time()
         async with self.db.transaction() as session:
             outcome = await self.engine.handle(Tick(now), sql_ports(session, self.crypto))

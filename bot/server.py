@@ -12,31 +12,29 @@ from aiohttp import web
 from bot.config import Settings
 from bot.logs import setup_logging
 from bot.publishing import POLL_SECONDS, PublishedSync
-from bot.runtime import BotRuntime, load_data_files, open_database
+from bot.runtime import ALLOWED_UPDATES, BotRuntime, load_data_files, open_database
 from bot.web import install_health_routes
 from bot.web.admin import console_context_for, install_admin_console, prepare_console_store
 from bot.web.webhook import install_webhook_route
 
 log = logging.getLogger("bot")
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query",
-                   "chosen_inline_result", "my_chat_member"]
 
 
 async def start_polling(runtime: BotRuntime) -> None:
+    """Long polling through the inbox: an update is confirmed once stored, not before."""
     app = runtime.build_application()
     await app.initialize()
     await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=20, drop_pending_updates=False,
-                                    allowed_updates=ALLOWED_UPDATES)
+    await runtime.prepare()
+    await runtime.start_polling()
 
 
 async def stop_application(runtime: BotRuntime) -> None:
     app = runtime.application
     if app is None:
         return
-    if app.updater is not None and app.updater.running:
-        await app.updater.stop()
+    if runtime.poller is not None and runtime.poller.running:
+        await runtime.poller.stop()
     if app.running:
         await app.stop()
     await app.shutdown()
@@ -90,6 +88,7 @@ async def start_webhook(runtime: BotRuntime) -> web.AppRunner:
     app = runtime.build_application()
     await app.initialize()
     await app.start()
+    await runtime.prepare()
     web_app = web.Application(client_max_size=2 * 1024 * 1024)
     path = urlsplit(settings.webhook_url).path or "/"
     install_webhook_route(web_app, path, settings.webhook_secret, runtime.process_json)

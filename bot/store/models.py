@@ -125,6 +125,20 @@ class RateSlot(Base):
     next_at: Mapped[float] = mapped_column(Float)
 
 
+class InboxRow(Base):
+    """An update fetched by long polling, kept until the transaction that handles it commits.
+
+    getUpdates is confirmed once the batch is stored here, so a crash before an update's
+    commit does not lose it: the rows left are handled again at the next start (or tick).
+    The payload is the update's JSON, encrypted; rows live seconds, not days.
+    """
+
+    __tablename__ = "inbox"
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[float] = mapped_column(Float, index=True)
+    payload_enc: Mapped[str] = mapped_column(Text)
+
+
 class OutboxRow(Base):
     """Actions decided in an update's transaction, deleted once sent (re-sent after a crash)."""
 
