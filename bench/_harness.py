@@ -144,6 +144,11 @@ class BotProcess:
                 break
         raise RuntimeError(f"bot process failed to start (exit {self.process.poll()})")
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the bot process has used (all its threads)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def rss_mb(self) -> float:
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
