@@ -44,13 +44,19 @@ class SqlUsers:
     def __init__(self, session: AsyncSession, crypto: Crypto) -> None:
         self.session = session
         self.crypto = crypto
+        #: Rows loaded in this transaction. The session's identity map holds them weakly, so
+        #: without this the save after a load would read the row a second time.
+        self._rows: dict[str, UserRow] = {}
 
     async def load(self, key: str) -> UserState | None:
         row = await self.session.get(UserRow, key)
-        return UserState.from_json(self.crypto.decrypt(row.state)) if row else None
+        if row is None:
+            return None
+        self._rows[key] = row
+        return UserState.from_json(self.crypto.decrypt(row.state))
 
     async def save(self, state: UserState) -> None:
-        row = await self.session.get(UserRow, state.key)
+        row = self._rows.get(state.key) or await self.session.get(UserRow, state.key)
         payload = self.crypto.encrypt(state.to_json())
         if row is None:
             self.session.add(UserRow(key=state.key, state=payload, last_seen=state.last_seen,
