@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import snowballstemmer
 
@@ -15,6 +15,12 @@ _INVISIBLE = re.compile("[\u00ad\u061c\ufeff\u200b-\u200f\u202a-\u202e\u2060-\u2
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 _MAYBE_IDENTIFIER = re.compile(r"[@\d/]|www\.|\.[a-z]")
 _WORD = re.compile(r"\w+")  # digits are gone (strip_identifiers), "_" becomes a space
+# Texts analysed together are joined with _SEPARATOR: no pattern below reaches across it (the
+# newlines stop URLs, the NUL stops phone numbers), so each text is normalised as if alone,
+# and the NUL comes out as a token of its own that marks where the next text starts.
+_MARK = "\x00"
+_SEPARATOR = f"\n{_MARK}\n"
+_WORD_OR_MARK = re.compile(r"\w+|\x00")
 _IDENTIFIERS = re.compile(
     r"(?:https?://|www\.)\S+"                      # URLs
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                # e-mail addresses
@@ -24,8 +30,10 @@ _IDENTIFIERS = re.compile(
     r"|\d+"                                         # any other number
 )
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ؤ": "و",
-                              "ئ": "ي", "ک": "ك", "ی": "ي", "ە": "ه"})
+# Letter variants folded to one letter: (variant, letter); no letter is itself a variant, so the
+# order of the replacements does not matter (str.replace is far faster than str.translate here).
+_ARABIC_FOLD = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ؤ", "و"),
+                ("ئ", "ي"), ("ک", "ك"), ("ی", "ي"), ("ە", "ه"))
 _TURKISH_FOLD = str.maketrans({"ı": "i", "ş": "s", "ğ": "g", "ç": "c", "ö": "o", "ü": "u",
                                "â": "a", "î": "i", "û": "u"})
 _GERMAN_FOLD = (("ae", "a"), ("oe", "o"), ("ue", "u"), ("ä", "a"), ("ö", "o"), ("ü", "u"))
@@ -53,22 +61,69 @@ def strip_identifiers(text: str) -> str:
 
 def normalise(text: str, language: str) -> str:
     """Casefold ``text`` with the orthographic folds of ``language`` applied before stemming."""
-    text = strip_identifiers(clean(text)).replace("’", "'").replace("`", "'").replace("_", " ")
+    text = unicodedata.normalize("NFKC", text)
+    if not _letters_and_spaces(text):  # letters and spaces need none of these steps
+        text = _drop_marks_and_identifiers(text)
+    return _fold_letters(text, language)
+
+
+def _letters_and_spaces(text: str) -> bool:
+    """True when ``text`` is only letters and plain spaces: then it holds no invisible
+    character, identifier, digit, apostrophe or underscore, and their steps can be skipped."""
+    return text.replace(" ", "").isalpha()
+
+
+def _drop_marks_and_identifiers(text: str) -> str:
+    """Drop invisible characters and identifiers; unify apostrophes; "_" becomes a space."""
+    text = strip_identifiers(_INVISIBLE.sub("", text))
+    return text.replace("’", "'").replace("`", "'").replace("_", " ")
+
+
+def _fold_letters(text: str, language: str) -> str:
+    """Casefold, then the letter folds of ``language`` (and of Arabic, for Arabic letters)."""
     if language == "tr":
         text = text.replace("I", "ı").replace("İ", "i")
     text = text.casefold()
-    if language == "ar" or _ARABIC_LETTER.search(text):
-        text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
+    if language == "ar" or (not text.isascii() and _ARABIC_LETTER.search(text)):
+        text = _fold_arabic(_ARABIC_MARKS.sub("", text))
     if language == "ru":
         text = text.replace("ё", "е")
-    elif language == "fr":
+    elif language == "fr" and "'" in text:
         text = _FRENCH_ELISION.sub(" ", text)
+    return text
+
+
+def _fold_arabic(text: str) -> str:
+    """Fold the Arabic letter variants (hamza forms, alef maqsura, Persian letters)."""
+    for variant, letter in _ARABIC_FOLD:
+        if variant in text:
+            text = text.replace(variant, letter)
     return text
 
 
 def words(text: str, language: str) -> list[str]:
     """Letter-only word tokens of ``text`` after normalisation (digits and emoji dropped)."""
-    return _WORD.findall(normalise(text, language))
+    text = normalise(text, language)
+    if text.replace(" ", "").isalnum():  # word characters between spaces: split is the same
+        return text.split()
+    return _WORD.findall(text)
+
+
+def _joined_words(texts: Sequence[str], language: str) -> list[str] | None:
+    """The words of ``texts`` normalised together, each text's words followed by a _MARK
+    token but the last's; None when a text holds a NUL (it would look like a separator)."""
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_MARK) != len(texts) - 1:
+        return None
+    joined = unicodedata.normalize("NFKC", joined)
+    if not joined.replace(_SEPARATOR, " ").replace(" ", "").isalpha():
+        joined = _drop_marks_and_identifiers(joined)
+    joined = _fold_letters(joined, language)
+    if joined.replace(" ", "").replace("\n", "").replace(_MARK, "").isalnum():
+        tokens = joined.split()
+    else:
+        tokens = _WORD_OR_MARK.findall(joined)
+    return tokens if tokens.count(_MARK) == len(texts) - 1 else None
 
 
 def _fold_arabic_stem(stem: str) -> str:
@@ -101,7 +156,11 @@ def _strip_arabic_conjunction(word: str) -> str:
 
 
 class Analyzer:
-    """Turns text of one language into stems: normalise, drop stopwords, stem, fold."""
+    """Turns text of one language into stems: normalise, drop stopwords, stem, fold.
+
+    Each distinct word is analysed once: ``_terms`` maps a normalised word to its stem, or to
+    "" when the word is dropped (stopword, one letter, or a stem shared with a stopword).
+    """
 
     def __init__(self, language: str) -> None:
         self.language = language
@@ -112,6 +171,7 @@ class Analyzer:
             token for word in STOPWORDS.get(language, ()) for token in words(word, language)
         )
         self._cache: dict[str, str] = {}
+        self._terms: dict[str, str] = {}
         self.stopword_stems = frozenset(self.stem(word) for word in self.stopwords)
 
     def stem(self, word: str) -> str:
@@ -126,6 +186,7 @@ class Analyzer:
         stemmed = self._fold(stemmed) or word
         if len(self._cache) > _STEM_CACHE_LIMIT:
             self._cache.clear()
+            self._terms.clear()  # so that every word stemmed from now on is seen again
         self._cache[word] = stemmed
         return stemmed
 
@@ -133,12 +194,58 @@ class Analyzer:
         """(word, stem) pairs of the words stemmed so far (the stem cache)."""
         return self._cache.items()
 
+    def _term(self, word: str) -> str:
+        """The indexed stem of one normalised word, "" when it is dropped; memoised."""
+        if word in self.stopwords or len(word) < 2:
+            term = ""
+        else:
+            term = self.stem(word)
+            if term in self.stopword_stems:
+                term = ""
+        if len(self._terms) > 2 * _STEM_CACHE_LIMIT:
+            self._terms.clear()
+        self._terms[word] = term
+        return term
+
     def terms(self, text: str) -> list[str]:
         """Stems of the content words of ``text``, in order."""
-        stop, stop_stems, cache, stem = self.stopwords, self.stopword_stems, self._cache, self.stem
-        stems = [cache.get(w) or stem(w) for w in words(text, self.language)
-                 if w not in stop and len(w) > 1]
-        return [s for s in stems if s not in stop_stems]
+        if not text:
+            return []
+        tokens = words(text, self.language)
+        known = self._terms.get
+        found = list(map(known, tokens))
+        if None in found:  # new words; look again one by one, as a stem may clear the memo
+            term = self._term
+            found = [stem if (stem := known(token)) is not None else term(token)
+                     for token in tokens]
+        return list(filter(None, found))
+
+    def terms_of_texts(self, texts: Sequence[str]) -> list[list[str]]:
+        """``[self.terms(text) for text in texts]``, normalised and looked up all at once."""
+        tokens = _joined_words(texts, self.language) if len(texts) > 1 else None
+        if tokens is None:
+            return [self.terms(text) for text in texts]
+        known = self._terms
+        new = [word for word in dict.fromkeys(tokens) if word not in known and word != _MARK]
+        if (len(self._cache) + len(new) > _STEM_CACHE_LIMIT
+                or len(known) + len(new) > 2 * _STEM_CACHE_LIMIT):
+            return [self.terms(text) for text in texts]  # a cache would be cleared midway
+        for word in new:  # in order of first use, as text by text
+            self._term(word)
+        return _split_at_marks(list(map(known.get, tokens)), tokens)
+
+
+def _split_at_marks(found: list[str | None], tokens: list[str]) -> list[list[str]]:
+    """The kept terms of each text: ``found`` (terms, "" dropped, None at marks) cut where
+    ``tokens`` holds a _MARK."""
+    texts: list[list[str]] = []
+    start = 0
+    for _ in range(tokens.count(_MARK)):
+        end = tokens.index(_MARK, start)
+        texts.append(list(filter(None, found[start:end])))
+        start = end + 1
+    texts.append(list(filter(None, found[start:])))
+    return texts
 
 
 _ANALYZERS: dict[str, Analyzer] = {}
