@@ -53,14 +53,13 @@ def features(lang_index: LanguageIndex, query: Query, best: int, lexical: float,
     final scores of the ranked clips, ``topic_scores`` the unweighted topic scores."""
     clips = lang_index.clips
     unique = clips.unknown_idf or 1.0
-    postings = clips._postings  # noqa: SLF001 - read-only membership test, no copy
     asked_terms = lang_index.questions
     total = covered = exact = rare = known = topical = asked = domain = 0.0
     matched = 0
     for term, weight in query:
         idf = clips.idf(term)
         total += idf
-        entry = postings.get(term)
+        entry = clips.postings(term)
         if entry is None:
             continue
         known += idf * weight
