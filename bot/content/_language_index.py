@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import gc
-from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from bot.content._bm25 import BM25Index, weigh
+from bot.content._bm25 import BM25Index
 from bot.content._fuzzy import FuzzyVocabulary
-from bot.content._text import Analyzer, analyzer
+from bot.content._text import Analyzer
 from bot.content._translit import (
     ARABIZI_STOPWORDS,
     ARABIZI_TOKEN,
-    arabic_skeleton,
     arabizi_skeleton,
     latin_to_cyrillic,
     looks_latin,
 )
-from bot.content.schema import Clip, ContentIndex
-from bot.content.tuning import MatcherTuning
 
 Query = list[tuple[str, float]]  # (stem, weight) pairs of a question
-# Postings kept per term (the best ones): bounds the work of a query on a large index.
-_CLIP_POSTINGS = 160
-_QUESTION_POSTINGS = 64
 
 
 @dataclass
@@ -39,6 +32,8 @@ class LanguageIndex:
     topics: BM25Index
     skeletons: dict[str, str] = field(default_factory=dict)  # Arabizi: skeleton -> stem
     title_terms: frozenset[str] = frozenset()  # stems of the topic titles ("children")
+    topic_words: frozenset[str] = frozenset()  # stems of the topic titles and descriptions
+    clip_title_words: frozenset[str] = frozenset()  # stems of the clips' titles
     fuzzy: FuzzyVocabulary = field(init=False)
 
     def __post_init__(self) -> None:
@@ -89,65 +84,6 @@ class LanguageIndex:
 def denominator(index: BM25Index, query: Query) -> float:
     """The query's idf mass in ``index``: divides scores so that they fall in [0, 1]."""
     return sum(weight * index.idf(term) for term, weight in query)
-
-
-def _skeleton_map(lang_analyzer: Analyzer, clips: BM25Index) -> dict[str, str]:
-    """Consonant skeleton of every Arabic word met so far -> the most common indexed stem."""
-    best: dict[str, tuple[float, str]] = {}
-    for word, stem in list(lang_analyzer.stems_seen()):
-        if stem not in clips or word in lang_analyzer.stopwords:
-            continue
-        skeleton = arabic_skeleton(word)
-        if len(skeleton) >= 2:
-            key = (-clips.idf(stem), stem)
-            if skeleton not in best or key > best[skeleton]:
-                best[skeleton] = key
-    return {skeleton: stem for skeleton, (_, stem) in best.items()}
-
-
-def build_language_index(index: ContentIndex, clips: Sequence[Clip], language: str,
-                    tuning: MatcherTuning) -> LanguageIndex:
-    lang_analyzer = analyzer(language)
-    terms = lang_analyzer.terms
-    clip_docs: list[tuple[Counter[str], float]] = []
-    question_docs: list[tuple[Counter[str], float]] = []
-    question_owner: list[int] = []
-    primary_text: dict[str, list[str]] = {topic_id: [] for topic_id in index.topics}
-    secondary_text: dict[str, list[str]] = {topic_id: [] for topic_id in index.topics}
-    for number, clip in enumerate(clips):
-        question_terms = [terms(q) for q in clip.example_questions.get(language, [])]
-        asked = [t for q in question_terms for t in q]
-        title = terms(clip.title.get(language, ""))
-        summary = terms(clip.summary.get(language, ""))
-        transcript = terms(clip.transcript.get(language, ""))
-        clip_docs.append(weigh([
-            (title, tuning.title_field), (summary, tuning.summary_field),
-            (transcript, tuning.transcript_field), (asked, tuning.question_field),
-        ]))
-        for question in question_terms:
-            question_docs.append((Counter(question), float(len(question))))
-            question_owner.append(number)
-        for rank, topic_id in enumerate(clip.topics):
-            aggregate = primary_text if rank == 0 else secondary_text
-            for part in (title, summary, transcript, asked):
-                aggregate[topic_id].extend(part)
-    topic_docs = [
-        weigh([(terms(topic.title_in(language)), 30.0),
-               (terms(topic.description_in(language)), 20.0),
-               (primary_text[topic_id], 1.0), (secondary_text[topic_id], 0.5)])
-        for topic_id, topic in index.topics.items()
-    ]
-    clip_index = BM25Index(clip_docs, max_postings=_CLIP_POSTINGS)
-    return LanguageIndex(
-        skeletons=_skeleton_map(lang_analyzer, clip_index) if language == "ar" else {},
-        title_terms=frozenset(t for topic in index.topics.values()
-                              for t in terms(topic.title_in(language))),
-        analyzer=lang_analyzer,
-        clips=clip_index,
-        questions=BM25Index(question_docs, b=0.3, max_postings=_QUESTION_POSTINGS),
-        question_owner=question_owner,
-        topics=BM25Index(topic_docs, b=0.3),
-    )
 
 
 @contextmanager

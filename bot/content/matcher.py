@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from bot.content._confidence import THRESHOLD, features, probability
+from bot.content._index_build import build_language_index
 from bot.content._language_index import (
     LanguageIndex,
     Query,
-    build_language_index,
     denominator,
     gc_paused,
     script_languages,
@@ -61,8 +61,6 @@ class Matcher:
         self._clips: list[Clip] = list(index.clips.values())
         self._number_of = {clip.id: n for n, clip in enumerate(self._clips)}
         self._topic_ids: list[str] = list(index.topics)
-        self._domain_words = {language: _domain_words(index, self._clips, language)
-                              for language in index.languages}
         with gc_paused():
             self._by_language = {
                 language: build_language_index(index, self._clips, language, self.tuning)
@@ -159,7 +157,7 @@ class Matcher:
             {n: s / tuning.topic_weight for n, s in topic_by_number.items()}
             if tuning.topic_weight else {},
             bool(suggested) and matches[0].topic == suggested[0],
-            *self._domain_words[lang_index.analyzer.language])
+            lang_index.topic_words, lang_index.clip_title_words)
         confident = probability(vector) >= THRESHOLD
         return MatchResult(language, matches, confident, suggested), vector
 
@@ -207,17 +205,6 @@ class Matcher:
                     position[clip_id])
 
         return sorted(ids, key=order)
-
-
-def _domain_words(index: ContentIndex, clips: list[Clip], language: str
-                  ) -> tuple[frozenset[str], frozenset[str]]:
-    """Stems of the topics' titles and descriptions, and stems of the clips' titles."""
-    terms = analyzer(language).terms
-    topic_words = frozenset(term for topic in index.topics.values()
-                            for text in (topic.title_in(language), topic.description_in(language))
-                            for term in terms(text))
-    title_words = frozenset(term for clip in clips for term in terms(clip.title.get(language, "")))
-    return topic_words, title_words
 
 
 def _drop_capitalised_names(text: str, language: str) -> str:

@@ -1,0 +1,158 @@
+"""Build one language's search structures from the clip index, analysing each text once."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import mul
+
+from bot.content._bm25 import BM25Index, Document, weigh
+from bot.content._language_index import LanguageIndex
+from bot.content._text import Analyzer, analyzer
+from bot.content._translit import arabic_skeleton
+from bot.content.schema import Clip, ContentIndex
+from bot.content.tuning import MatcherTuning
+
+# Postings kept per term (the best ones): bounds the work of a query on a large index.
+_CLIP_POSTINGS = 160
+_QUESTION_POSTINGS = 64
+# Weights of a topic document's parts: its title, its description; the texts of the clips where
+# it is the primary topic count once, those where it is a secondary topic half. All weighted
+# counts are multiples of 1/2, exact in floating point, so they may be summed in any order.
+_TOPIC_TITLE, _TOPIC_DESCRIPTION = 30.0, 20.0
+
+
+@dataclass
+class _Texts:
+    """The terms of every text of one language: topics' and clips' (per clip, per question)."""
+
+    topic_titles: list[list[str]]
+    topic_descriptions: list[list[str]]
+    titles: list[list[str]]
+    summaries: list[list[str]]
+    transcripts: list[list[str]]
+    questions: list[list[list[str]]]
+
+
+def _analyse(index: ContentIndex, clips: Sequence[Clip], language: str,
+             lang_analyzer: Analyzer) -> _Texts:
+    """Terms of the topics' titles and descriptions, then of the clips' example questions,
+    titles, summaries and transcripts in ``language``, all analysed in one batch."""
+    texts = [text for topic in index.topics.values()
+             for text in (topic.title_in(language), topic.description_in(language))]
+    for clip in clips:
+        texts.extend(clip.example_questions.get(language, ()))
+        texts += (clip.title.get(language, ""), clip.summary.get(language, ""),
+                  clip.transcript.get(language, ""))
+    analysed = iter(lang_analyzer.terms_of_texts(texts))
+    found = _Texts([], [], [], [], [], [])
+    for _ in index.topics:
+        found.topic_titles.append(next(analysed))
+        found.topic_descriptions.append(next(analysed))
+    for clip in clips:
+        found.questions.append([next(analysed)
+                                for _ in clip.example_questions.get(language, ())])
+        found.titles.append(next(analysed))
+        found.summaries.append(next(analysed))
+        found.transcripts.append(next(analysed))
+    return found
+
+
+def _clip_documents(texts: _Texts, tuning: MatcherTuning) -> list[tuple[Counter[str], float]]:
+    """One BM25F document per clip: title, summary, transcript and questions, weighted."""
+    weights = (tuning.title_field, tuning.summary_field, tuning.transcript_field,
+               tuning.question_field)
+    fields = zip(texts.titles, texts.summaries, texts.transcripts,
+                 map(_joined, texts.questions), strict=True)
+    if not all(float(weight).is_integer() and 0 < weight <= 8 for weight in weights):
+        return [weigh(zip(parts, weights, strict=True)) for parts in fields]
+    w1, w2, w3, w4 = weights
+    r1, r2, r3, r4 = map(int, weights)
+    return [(Counter(title * r1 + summary * r2 + transcript * r3 + asked * r4),
+             0.0 + w1 * len(title) + w2 * len(summary) + w3 * len(transcript)
+             + w4 * len(asked))  # weigh() with integer weights: the same counts and sum
+            for title, summary, transcript, asked in fields]
+
+
+def _question_documents(texts: _Texts) -> tuple[list[tuple[Counter[str], float]], list[int]]:
+    """One document per example question, and the number of the clip asking each."""
+    documents: list[tuple[Counter[str], float]] = []
+    owner: list[int] = []
+    for number, questions in enumerate(texts.questions):
+        for question in questions:
+            documents.append((Counter(question), float(len(question))))
+            owner.append(number)
+    return documents, owner
+
+
+def _topic_documents(index: ContentIndex, clips: Sequence[Clip], texts: _Texts
+                     ) -> list[Document]:
+    """One document per topic: its title and description, the texts of its clips (those
+    of clips where it is a secondary topic at half weight)."""
+    primary: dict[str, list[str]] = {topic_id: [] for topic_id in index.topics}
+    secondary: dict[str, list[str]] = {topic_id: [] for topic_id in index.topics}
+    for clip, title, summary, transcript, questions in zip(
+            clips, texts.titles, texts.summaries, texts.transcripts, texts.questions,
+            strict=True):
+        parts = (title, summary, transcript, *questions)
+        for rank, topic_id in enumerate(clip.topics):
+            aggregate = (primary if rank == 0 else secondary)[topic_id]
+            for part in parts:
+                aggregate.extend(part)
+    documents: list[Document] = []
+    for topic_id, title, description in zip(
+            index.topics, texts.topic_titles, texts.topic_descriptions, strict=True):
+        own, other = primary[topic_id], secondary[topic_id]
+        doubled = Counter(own)  # 2 * own + other, counted in C, halved: own + other / 2
+        doubled.update(own)
+        doubled.update(other)
+        counts = dict(zip(doubled, map(mul, doubled.values(), repeat(0.5)), strict=True))
+        for terms, weight in ((title, _TOPIC_TITLE), (description, _TOPIC_DESCRIPTION)):
+            for term, count in Counter(terms).items():
+                counts[term] = counts.get(term, 0) + weight * count
+        length = (_TOPIC_TITLE * len(title) + _TOPIC_DESCRIPTION * len(description)
+                  + len(own) + 0.5 * len(other))
+        documents.append((counts, length))
+    return documents
+
+
+def _joined(parts: list[list[str]]) -> list[str]:
+    """The terms of all ``parts`` in one list (the one part itself when there is one)."""
+    return parts[0] if len(parts) == 1 else [term for part in parts for term in part]
+
+
+def _skeleton_map(lang_analyzer: Analyzer, clips: BM25Index) -> dict[str, str]:
+    """Consonant skeleton of every Arabic word met so far -> the most common indexed stem."""
+    best: dict[str, tuple[float, str]] = {}
+    for word, stem in list(lang_analyzer.stems_seen()):
+        if stem not in clips or word in lang_analyzer.stopwords:
+            continue
+        skeleton = arabic_skeleton(word)
+        if len(skeleton) >= 2:
+            key = (-clips.idf(stem), stem)
+            if skeleton not in best or key > best[skeleton]:
+                best[skeleton] = key
+    return {skeleton: stem for skeleton, (_, stem) in best.items()}
+
+
+def build_language_index(index: ContentIndex, clips: Sequence[Clip], language: str,
+                         tuning: MatcherTuning) -> LanguageIndex:
+    """The search structures of ``language``."""
+    lang_analyzer = analyzer(language)
+    texts = _analyse(index, clips, language, lang_analyzer)
+    question_docs, question_owner = _question_documents(texts)
+    clip_index = BM25Index(_clip_documents(texts, tuning), max_postings=_CLIP_POSTINGS)
+    return LanguageIndex(
+        skeletons=_skeleton_map(lang_analyzer, clip_index) if language == "ar" else {},
+        title_terms=frozenset(chain.from_iterable(texts.topic_titles)),
+        analyzer=lang_analyzer,
+        clips=clip_index,
+        questions=BM25Index(question_docs, b=0.3, max_postings=_QUESTION_POSTINGS),
+        question_owner=question_owner,
+        topics=BM25Index(_topic_documents(index, clips, texts), b=0.3),
+        topic_words=frozenset(chain.from_iterable(
+            (*texts.topic_titles, *texts.topic_descriptions))),
+        clip_title_words=frozenset(chain.from_iterable(texts.titles)),
+    )
