@@ -54,9 +54,10 @@ async def _round(emu: BotApiEmulator, flooder_id: int | None) -> list[float]:
 
 
 @pytest.mark.xfail(strict=False, reason=(
-    "measured: others' p95 rises from ~35 ms to ~650 ms during a flood on SQLite; every "
-    "flooded update still costs a full database transaction (claim, flood count, state) "
-    "before the engine can mute it. Needs an in-memory pre-filter in BotRuntime.process."))
+    "measured with the in-memory flood gate, on a loaded 2-core machine: others' p95 "
+    "[288, 253, 384] ms without a flood, [873, 426, 856] ms with one (passed once on a "
+    "quieter run). Each dropped flood message is still parsed, stored in the inbox and "
+    "risk-checked (distress must get through), on the same event loop as everyone else."))
 async def test_a_flooder_is_muted_and_others_keep_their_latency(stack: Stack) -> None:
     emu = stack.emu
     for user in (*FLOODERS, *OTHERS):
