@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.crypto import Crypto
 from bot.store.models import InboxRow
 from bot.store.repositories import _insert
+from bot.store.statements import hot_statements
 
 
 class Inbox:
@@ -31,7 +32,10 @@ class Inbox:
     async def done(self, update_ids: Iterable[int]) -> None:
         """Forget updates whose effect is committed (in the same transaction) or not needed."""
         ids = list(update_ids)
-        if ids:
+        if len(ids) == 1:  # every update: the prepared statement
+            await self.session.execute(hot_statements(self.session).forget_inbox_row,
+                                       {"update_id": ids[0]})
+        elif ids:
             await self.session.execute(delete(InboxRow).where(InboxRow.update_id.in_(ids)))
 
     async def claim_stale(self, older_than: float, now: float, limit: int = 100

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.action_codec import decode_actions, encode_actions
 from bot.core.actions import Action
 from bot.crypto import Crypto
 from bot.store.models import OutboxRow
+from bot.store.statements import hot_statements
 
 
 class Outbox:
@@ -23,7 +24,8 @@ class Outbox:
         return row.id
 
     async def remove(self, outbox_id: int) -> None:
-        await self.session.execute(delete(OutboxRow).where(OutboxRow.id == outbox_id))
+        await self.session.execute(hot_statements(self.session).remove_outbox_row,
+                                   {"outbox_id": outbox_id})
 
     async def claim_stale(self, older_than: float, now: float, limit: int = 50
                           ) -> list[tuple[int, list[Action]]]:

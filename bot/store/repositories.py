@@ -21,11 +21,9 @@ from bot.store.models import (
     CaseRow,
     ClipFile,
     CounselorRow,
-    Counter,
-    ProcessedUpdate,
-    UnmatchedQuestion,
     UserRow,
 )
+from bot.store.statements import hot_statements
 
 MEDIAN_WINDOW = 20
 
@@ -209,18 +207,13 @@ class SqlAnalytics:
 
     async def count(self, name: str, **labels: str) -> None:
         encoded = json.dumps(dict(sorted(labels.items())), ensure_ascii=False)[:400]
-        stmt = _insert(self.session, Counter).values(day=_day(), name=name, labels=encoded,
-                                                     count=1)
-        stmt = stmt.on_conflict_do_update(index_elements=["day", "name", "labels"],
-                                          set_={"count": Counter.count + 1})
-        await self.session.execute(stmt)
+        await self.session.execute(hot_statements(self.session).count,
+                                   {"day": _day(), "name": name, "labels": encoded})
 
     async def unmatched(self, language: str, pattern: str) -> None:
-        stmt = _insert(self.session, UnmatchedQuestion).values(
-            day=_day(), language=language, pattern=pattern[:200], count=1)
-        stmt = stmt.on_conflict_do_update(index_elements=["day", "language", "pattern"],
-                                          set_={"count": UnmatchedQuestion.count + 1})
-        await self.session.execute(stmt)
+        await self.session.execute(hot_statements(self.session).unmatched,
+                                   {"day": _day(), "language": language,
+                                    "pattern": pattern[:200]})
 
 
 class SqlUpdates:
@@ -231,10 +224,8 @@ class SqlUpdates:
 
     async def claim(self, update_id: int, now: float) -> bool:
         """True if this update was not processed before (the row is added in this transaction)."""
-        stmt = _insert(self.session, ProcessedUpdate).values(update_id=update_id,
-                                                             processed_at=now)
-        stmt = stmt.on_conflict_do_nothing(index_elements=["update_id"])
-        result = await self.session.execute(stmt)
+        result = await self.session.execute(hot_statements(self.session).claim_update,
+                                            {"update_id": update_id, "processed_at": now})
         return result.rowcount == 1
 
 
