@@ -38,26 +38,14 @@ class FuzzyVocabulary:
 
     def __init__(self, terms: Iterable[str]) -> None:
         # Terms bucketed by first letter and length (people rarely mistype the first letter,
-        # which also avoids match -> watch), then by trigram. A bucket's trigram index is
-        # built when a lookup first needs it: most buckets are never needed.
-        self._terms: dict[tuple[str, int], list[str]] = {}
+        # which also avoids match -> watch), then by trigram; trigrams are interned.
+        self._buckets: dict[tuple[str, int], dict[str, list[str]]] = {}
         for term in terms:
             if len(term) >= _MIN_LENGTH - 1:
-                self._terms.setdefault((term[0], len(term)), []).append(term)
-        self._buckets: dict[tuple[str, int], dict[str, list[str]]] = {}
-        self._cache: dict[str, str | None] = {}
-
-    def _bucket(self, key: tuple[str, int]) -> dict[str, list[str]]:
-        """The terms of one (first letter, length) bucket by trigram (interned)."""
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            if key not in self._terms:
-                return {}
-            bucket = self._buckets[key] = {}
-            for term in self._terms[key]:
+                bucket = self._buckets.setdefault((term[0], len(term)), {})
                 for gram in _grams(term):
                     bucket.setdefault(sys.intern(gram), []).append(term)
-        return bucket
+        self._cache: dict[str, str | None] = {}
 
     def nearest(self, term: str) -> str | None:
         """The closest known term, or None when nothing is close enough."""
@@ -69,7 +57,7 @@ class FuzzyVocabulary:
         shared: dict[str, int] = {}
         grams = _grams(term)
         for size in range(len(term) - limit, len(term) + limit + 1):
-            bucket = self._bucket((term[0], size))
+            bucket = self._buckets.get((term[0], size), {})
             for gram in grams:
                 for candidate in bucket.get(gram, ()):
                     shared[candidate] = shared.get(candidate, 0) + 1
