@@ -1,18 +1,20 @@
 """RiskDetector: every language's lexicon weighs the cues; a small classifier adds what they miss.
 
-The lexicons decide first. The classifier (bot/risk/_classifier.py, trained on
-bot/risk/training/) may then add a category the lexicons did not find, or one of higher
-priority, when its probability passes that category's bar (MODEL_THRESHOLDS, higher in topic
-questions, hostile messages, and to replace a lexicon category); a category whose cue the
-lexicons dropped as negated, quoted or about someone else is vetoed. Its urgency counts only
-with a category that can be urgent. Each contribution is a cue such as "distress/model: 0.87".
+The lexicons decide first, and what they saw (cues, negations, a topic question) is passed to
+the classifier (bot/risk/_classifier.py, trained on bot/risk/training/) as features. The
+classifier may drop a lexicon category it finds very unlikely (MODEL_VETO; never a firm distress
+cue), and may add a category the lexicons did not find, or one of higher priority, when its
+probability passes that category's bar (MODEL_THRESHOLDS, higher in topic questions, hostile
+messages, and to replace a lexicon category); a category whose cue the lexicons dropped as
+negated, quoted or about someone else is vetoed. Its urgency counts only with a category that
+can be urgent. Each contribution is a cue such as "distress/model: 0.87".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -41,19 +43,30 @@ HANDOFF_THRESHOLD = 0.99
 THRESHOLDS = {"distress": 0.49}
 INFORMATIONAL_DAMPING = 0.5
 #: Classifier bars per category (probability), found by
-#: `python -m bot.risk.train_classifier --calibrate` on out-of-fold training predictions and
-#: tests/eval/risk_dev.yaml (never the held-out test split).
+#: `python -m bot.risk.train_classifier --calibrate` on grouped out-of-fold training predictions
+#: and tests/eval/risk_dev.yaml (never the held-out test splits).
 MODEL_THRESHOLDS: dict[str, float] = {
-    "distress": 0.6, "leaving": 0.4, "family": 0.6, "request": 0.45
+    "distress": 0.45, "leaving": 0.2, "family": 0.45, "request": 0.3
 }  # fmt: skip
-MODEL_URGENT_THRESHOLD = 0.2
-MODEL_URGENT_ALONE = 0.6
+MODEL_URGENT_THRESHOLD = 0.25
+MODEL_URGENT_ALONE = 0.65
+#: The classifier alone raises leaving, family or request only in a message of at least this
+#: many words: an n-gram model reads almost nothing in "?" or "à plus", and chit-chat is
+#: missing from its training. Distress is exempt ("kms", "i'm done"): err towards a human.
+MODEL_MIN_WORDS = 3
 #: Added to the bar in a topic question, in a hostile message, and to replace a lexicon category.
+#: The topic margin is kept at 0.3 or more (calibration may only raise it): the training set
+#: has no off-topic how-to questions, and below that "how do I fix my bike" reads as leaving.
 MODEL_TOPIC_MARGIN = 0.3
 MODEL_HOSTILE_MARGIN = 0.1
-MODEL_OVERRIDE_MARGIN = 0.4
+MODEL_OVERRIDE_MARGIN = 0.1
+#: A lexicon category the classifier finds very unlikely (below this probability) is dropped:
+#: most lexicon false alarms are topic questions that share a cue's words ("is this story
+#: real?"). Distress only when its cues are all weak ("suicide" in a question), never a firm one.
+MODEL_VETO: dict[str, float] = {"distress": 0.1, "leaving": 0.08, "family": 0.03, "request": 0.1}
 HINT_BONUS = 0.01
 _PRE_WINDOW_TOKENS = 4
+_WORDS = re.compile(r"[^\W\d_]+")
 #: A plain request for a human is never urgent by itself; the three others can be.
 _URGENT_CATEGORIES = ("distress", "leaving", "family")
 #: Someone else's words in quotes: "he said 'i will kill myself'" is not about the writer.
@@ -168,7 +181,28 @@ class RiskDetector:
         settled = verdict.category == CATEGORY_PRIORITY[0] and verdict.urgent  # nothing to add
         if self._classifier is None or settled:
             return self._combine(verdict, None)
-        return self._combine(verdict, self._classifier.probabilities(text))
+        return self._combine(
+            verdict, self._classifier.probabilities(text, self.lexicon_hints(verdict))
+        )
+
+    def lexicon_hints(self, verdict: _LexiconVerdict) -> list[str]:
+        """What the lexicons saw, as classifier features: the classifier learns how far to
+        trust a cue (and a negated one, or one in a topic question) from the training data."""
+        tally = verdict.tally
+        hints = list(tally.scores)
+        hints += [f"{s} full" for s, v in tally.scores.items() if v >= HANDOFF_THRESHOLD]
+        hints += [f"veto {s}" for s in tally.vetoed]
+        if verdict.category is not None:
+            hints.append(f"cat {verdict.category}")
+        if verdict.informational is None:
+            verdict.informational = self._informational(verdict.padded)
+        if verdict.informational:
+            hints.append("info")
+        if verdict.hostile:
+            hints.append("hostile")
+        if tally.urgent_cue:
+            hints.append("urgent cue")
+        return sorted(hints)
 
     def _lexicon_verdict(self, text: str, language: str | None) -> _LexiconVerdict | None:
         """What the lexicons alone say (None for an empty message)."""
@@ -226,6 +260,10 @@ class RiskDetector:
         tally, category, urgent = verdict.tally, verdict.category, verdict.urgent
         cues = list(tally.cues)
         if odds is not None:
+            if category is not None and self._vetoed_by_model(verdict, odds):
+                cues.append(f"{category}/model veto: {odds[category]:.2f}")
+                category, urgent = None, False
+                verdict = replace(verdict, category=None, urgent=False)
             raised = self._model_category(verdict, odds)
             if raised is not None:
                 category = raised
@@ -245,17 +283,27 @@ class RiskDetector:
             scores=MappingProxyType({k: round(v, 3) for k, v in tally.scores.items()}),
         )
 
+    @staticmethod
+    def _vetoed_by_model(verdict: _LexiconVerdict, odds: Mapping[str, float]) -> bool:
+        """True when the classifier overrules the lexicons' category (see MODEL_VETO)."""
+        category = verdict.category
+        if category is None or odds[category] >= MODEL_VETO[category]:
+            return False
+        firm = verdict.tally.firm.get(category, 0.0) >= HANDOFF_THRESHOLD
+        return category != CATEGORY_PRIORITY[0] or not firm
+
     def _model_category(
         self, verdict: _LexiconVerdict, odds: Mapping[str, float]
     ) -> RiskCategory | None:
         """The category the classifier adds, if any (highest priority first)."""
+        short = len(_WORDS.findall(verdict.padded)) < MODEL_MIN_WORDS
         current = verdict.category
         rank = CATEGORY_PRIORITY.index(current) if current is not None else len(CATEGORY_PRIORITY)
         margin = 0.0
         if verdict.hostile:
             margin += MODEL_HOSTILE_MARGIN
         for candidate in CATEGORY_PRIORITY[:rank]:
-            if candidate in verdict.tally.vetoed:
+            if candidate in verdict.tally.vetoed or (short and candidate != CATEGORY_PRIORITY[0]):
                 continue
             bar = MODEL_THRESHOLDS[candidate] + margin
             if current is not None:
