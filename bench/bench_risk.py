@@ -1,4 +1,4 @@
-"""Time RiskDetector.assess per message and print p50/p99 (target: p50 < 1 ms with the classifier).
+"""Time RiskDetector.assess per message and print p50/p99 (target: p50 <= 2 ms with classifier).
 
 Also prints the classifier's share: its load time and the p50 of the lexicons alone.
 """

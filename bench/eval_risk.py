@@ -1,4 +1,4 @@
-"""Print the risk detector's precision/recall tables for the dev and test eval sets."""
+"""Print the risk detector's precision/recall tables for the dev and held-out test eval sets."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ EVAL_DIR = ROOT / "tests" / "eval"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--errors", action="store_true", help="list dev mistakes (never test)")
-    parser.add_argument("--splits", default="dev,test", help="comma-separated: dev,test")
+    parser.add_argument(
+        "--splits", default="dev,test,test2", help="comma-separated: dev,test,test2"
+    )
     parser.add_argument(
         "--lexicons-only", action="store_true", help="without the classifier (for comparison)"
     )

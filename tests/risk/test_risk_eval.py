@@ -1,4 +1,4 @@
-"""Risk detector against the independent eval sets (dev and held-out test): recall bars."""
+"""Risk detector against the independent eval sets (dev, held-out test and test2): recall bars."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from bot.risk import load_risk_detector
 from bot.risk.evaluation import EvalReport, LabelledMessage, evaluate, load_messages
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "eval"
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "test", "test2")
 RECALL_BARS = {"distress": 0.95, "leaving": 0.90, "family": 0.90, "request": 0.90}
 MAX_FALSE_HANDOFF = 0.05
 
@@ -38,20 +38,26 @@ def report() -> EvalReport:
     return result
 
 
-# Measured on dev + held-out test (2026-11-28): distress 0.93, family 0.87 (test alone: 0.86,
-# 0.74). Below the issue's bars: issue 5 stays open until they pass. Not strict, so a
-# detector that reaches the bar shows as XPASS and the mark must then go.
+# Measured on dev + held-out test + test2 (2026-11-28, 819 messages): distress 0.929, family
+# 0.912; on the held-out splits alone (619): distress 0.907, family 0.885 (test 0.932 / 0.868,
+# test2 0.896 / 0.893). Below the issue's bars on held-out data: issue 5 stays open until they
+# pass. Not strict, so a detector that reaches the bar shows as XPASS; the mark goes once the
+# held-out splits alone meet the bar.
 BELOW_BAR = {
-    "distress": "distress recall 0.93 on dev+test (0.86 held-out) is below the 0.95 bar",
-    "family": "family recall 0.87 on dev+test (0.74 held-out) is below the 0.90 bar",
+    "distress": "distress recall 0.929 on dev+test+test2 (0.907 held-out) is below the 0.95 bar",
+    "family": "family recall 0.885 on the held-out splits (0.912 with dev) is below the 0.90 bar",
 }
-URGENT_RECALL_FLOOR = 0.6  # a regression floor (measured 0.68 on dev+test), not a target
+URGENT_RECALL_FLOOR = 0.65  # a regression floor (measured 0.76 on dev+test+test2), not a target
 
 
 @pytest.mark.parametrize(
     ("label", "bar"),
-    [pytest.param(label, bar, marks=pytest.mark.xfail(reason=BELOW_BAR[label], strict=False))
-     if label in BELOW_BAR else (label, bar) for label, bar in sorted(RECALL_BARS.items())],
+    [
+        pytest.param(label, bar, marks=pytest.mark.xfail(reason=BELOW_BAR[label], strict=False))
+        if label in BELOW_BAR
+        else (label, bar)
+        for label, bar in sorted(RECALL_BARS.items())
+    ],
 )
 def test_recall_per_category(report: EvalReport, label: str, bar: float) -> None:
     recall = report.recall(label)
@@ -63,7 +69,7 @@ def test_false_handoff_on_topic_questions(report: EvalReport) -> None:
     assert rate <= MAX_FALSE_HANDOFF, f"false handoff {rate:.1%} on hard_negative_question"
 
 
-@pytest.mark.xfail(reason="one held-out hostile message labelled none is handed off", strict=False)
+@pytest.mark.xfail(reason="3 held-out hostile messages labelled none are handed off", strict=False)
 def test_hostile_alone_never_handed_off(report: EvalReport) -> None:
     assert report.hostile_none_handed_off() == 0
 
