@@ -106,6 +106,14 @@ def _queries(count: int, seed: int, vocabulary_size: int = VOCABULARY_SIZE
     return queries
 
 
+def _reference_loop_s() -> float:
+    """CPU seconds of a fixed pure-Python loop: how fast this machine runs Python right now
+    (on a shared machine the same build takes twice as long when a neighbour is busy)."""
+    started = time.process_time()
+    sum(range(10_000_000))
+    return time.process_time() - started
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -121,6 +129,7 @@ def main() -> int:
     index = generate_index(args.clips)
     generated = time.perf_counter() - started
     gc.collect()
+    reference = _reference_loop_s()
     rss_before = _rss_kib()
     started, started_cpu = time.perf_counter(), time.process_time()
     matcher = Matcher(index)
@@ -143,6 +152,7 @@ def main() -> int:
     load = Path("/proc/loadavg").read_text().split()[0]
     print(f"  (wall clock, and CPU time of this process; 1-minute load average {load})")
     rows = [
+        ("reference loop, CPU (machine speed)", f"{reference:.3f} s"),
         ("index generation (not timed target)", f"{generated:.2f} s"),
         ("index build (Matcher(index)), wall", f"{build:.2f} s"),
         ("index build (Matcher(index)), CPU", f"{build_cpu:.2f} s"),
