@@ -41,6 +41,7 @@ _FRENCH_ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’
 _SNOWBALL_NAMES = {"en": "english", "ar": "arabic", "fr": "french", "de": "german",
                    "ru": "russian", "tr": "turkish"}
 _STEM_CACHE_LIMIT = 200_000
+_BATCH = 2048  # texts analysed together (see Analyzer.terms_of_texts)
 
 
 def clean(text: str) -> str:
@@ -221,7 +222,10 @@ class Analyzer:
         return list(filter(None, found))
 
     def terms_of_texts(self, texts: Sequence[str]) -> list[list[str]]:
-        """``[self.terms(text) for text in texts]``, normalised and looked up all at once."""
+        """``[self.terms(text) for text in texts]``, normalised and looked up in batches."""
+        if len(texts) > _BATCH:  # bounded batches: a whole corpus of word objects at once
+            return [terms for start in range(0, len(texts), _BATCH)  # would bloat the heap
+                    for terms in self.terms_of_texts(texts[start:start + _BATCH])]
         tokens = _joined_words(texts, self.language) if len(texts) > 1 else None
         if tokens is None:
             return [self.terms(text) for text in texts]
