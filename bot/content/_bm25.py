@@ -19,18 +19,14 @@ Document = tuple[Mapping[str, float], float]  # (weighted term counts, weighted 
 def weigh(fields: Iterable[Field]) -> tuple[Counter[str], float]:
     """Weighted term counts and weighted length of a document made of ``fields``."""
     counts: Counter[str] = Counter()
-    repeated: list[str] = []  # terms of small integer weights, each repeated weight times
     length = 0.0
     for terms, weight in fields:
         if float(weight).is_integer() and 0 < weight <= 8:
-            repeated.extend(terms if weight == 1 else list(terms) * int(weight))
+            counts.update(list(terms) * int(weight))  # counted in C: repeat, don't multiply
         else:
-            counts.update(repeated)  # keep the order of additions: the same float sums
-            repeated = []
             for term, count in Counter(terms).items():
                 counts[term] += weight * count
         length += weight * len(terms)
-    counts.update(repeated)  # counted in C: repeat, don't multiply
     return counts, length
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
-from operator import mul
+from itertools import chain
 
-from bot.content._bm25 import BM25Index, Document, weigh
+from bot.content._bm25 import BM25Index, weigh
 from bot.content._language_index import LanguageIndex
 from bot.content._text import Analyzer, analyzer
 from bot.content._translit import arabic_skeleton
@@ -18,10 +17,6 @@ from bot.content.tuning import MatcherTuning
 # Postings kept per term (the best ones): bounds the work of a query on a large index.
 _CLIP_POSTINGS = 160
 _QUESTION_POSTINGS = 64
-# Weights of a topic document's parts: its title, its description; the texts of the clips where
-# it is the primary topic count once, those where it is a secondary topic half. All weighted
-# counts are multiples of 1/2, exact in floating point, so they may be summed in any order.
-_TOPIC_TITLE, _TOPIC_DESCRIPTION = 30.0, 20.0
 
 
 @dataclass
@@ -64,16 +59,9 @@ def _clip_documents(texts: _Texts, tuning: MatcherTuning) -> list[tuple[Counter[
     """One BM25F document per clip: title, summary, transcript and questions, weighted."""
     weights = (tuning.title_field, tuning.summary_field, tuning.transcript_field,
                tuning.question_field)
-    fields = zip(texts.titles, texts.summaries, texts.transcripts,
-                 map(_joined, texts.questions), strict=True)
-    if not all(float(weight).is_integer() and 0 < weight <= 8 for weight in weights):
-        return [weigh(zip(parts, weights, strict=True)) for parts in fields]
-    w1, w2, w3, w4 = weights
-    r1, r2, r3, r4 = map(int, weights)
-    return [(Counter(title * r1 + summary * r2 + transcript * r3 + asked * r4),
-             0.0 + w1 * len(title) + w2 * len(summary) + w3 * len(transcript)
-             + w4 * len(asked))  # weigh() with integer weights: the same counts and sum
-            for title, summary, transcript, asked in fields]
+    return [weigh(zip(fields, weights, strict=True)) for fields in zip(
+        texts.titles, texts.summaries, texts.transcripts, map(_joined, texts.questions),
+        strict=True)]
 
 
 def _question_documents(texts: _Texts) -> tuple[list[tuple[Counter[str], float]], list[int]]:
@@ -88,7 +76,7 @@ def _question_documents(texts: _Texts) -> tuple[list[tuple[Counter[str], float]]
 
 
 def _topic_documents(index: ContentIndex, clips: Sequence[Clip], texts: _Texts
-                     ) -> list[Document]:
+                     ) -> list[tuple[Counter[str], float]]:
     """One document per topic: its title and description, the texts of its clips (those
     of clips where it is a secondary topic at half weight)."""
     primary: dict[str, list[str]] = {topic_id: [] for topic_id in index.topics}
@@ -101,21 +89,10 @@ def _topic_documents(index: ContentIndex, clips: Sequence[Clip], texts: _Texts
             aggregate = (primary if rank == 0 else secondary)[topic_id]
             for part in parts:
                 aggregate.extend(part)
-    documents: list[Document] = []
-    for topic_id, title, description in zip(
-            index.topics, texts.topic_titles, texts.topic_descriptions, strict=True):
-        own, other = primary[topic_id], secondary[topic_id]
-        doubled = Counter(own)  # 2 * own + other, counted in C, halved: own + other / 2
-        doubled.update(own)
-        doubled.update(other)
-        counts = dict(zip(doubled, map(mul, doubled.values(), repeat(0.5)), strict=True))
-        for terms, weight in ((title, _TOPIC_TITLE), (description, _TOPIC_DESCRIPTION)):
-            for term, count in Counter(terms).items():
-                counts[term] = counts.get(term, 0) + weight * count
-        length = (_TOPIC_TITLE * len(title) + _TOPIC_DESCRIPTION * len(description)
-                  + len(own) + 0.5 * len(other))
-        documents.append((counts, length))
-    return documents
+    return [weigh([(title, 30.0), (description, 20.0),
+                   (primary[topic_id], 1.0), (secondary[topic_id], 0.5)])
+            for topic_id, title, description in zip(
+                index.topics, texts.topic_titles, texts.topic_descriptions, strict=True)]
 
 
 def _joined(parts: list[list[str]]) -> list[str]:
