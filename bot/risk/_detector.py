@@ -46,10 +46,10 @@ INFORMATIONAL_DAMPING = 0.5
 #: `python -m bot.risk.train_classifier --calibrate` on grouped out-of-fold training predictions
 #: and tests/eval/risk_dev.yaml (never the held-out test splits).
 MODEL_THRESHOLDS: dict[str, float] = {
-    "distress": 0.45, "leaving": 0.2, "family": 0.45, "request": 0.3
+    "distress": 0.25, "leaving": 0.25, "family": 0.5, "request": 0.25
 }  # fmt: skip
-MODEL_URGENT_THRESHOLD = 0.25
-MODEL_URGENT_ALONE = 0.65
+MODEL_URGENT_THRESHOLD = 0.15
+MODEL_URGENT_ALONE = 0.5
 #: The classifier alone raises leaving, family or request only in a message of at least this
 #: many words: an n-gram model reads almost nothing in "?" or "à plus", and chit-chat is
 #: missing from its training. Distress is exempt ("kms", "i'm done"): err towards a human.
@@ -58,12 +58,19 @@ MODEL_MIN_WORDS = 3
 #: The topic margin is kept at 0.3 or more (calibration may only raise it): the training set
 #: has no off-topic how-to questions, and below that "how do I fix my bike" reads as leaving.
 MODEL_TOPIC_MARGIN = 0.3
-MODEL_HOSTILE_MARGIN = 0.1
+MODEL_HOSTILE_MARGIN = 0.4
 MODEL_OVERRIDE_MARGIN = 0.1
 #: A lexicon category the classifier finds very unlikely (below this probability) is dropped:
 #: most lexicon false alarms are topic questions that share a cue's words ("is this story
 #: real?"). Distress only when its cues are all weak ("suicide" in a question), never a firm one.
-MODEL_VETO: dict[str, float] = {"distress": 0.1, "leaving": 0.08, "family": 0.03, "request": 0.1}
+MODEL_VETO: dict[str, float] = {"distress": 0.1, "leaving": 0.1, "family": 0.03, "request": 0.1}
+#: A category found by weak cues only ("i'm so tired", "çok yorgunum") needs the classifier to
+#: agree at least this much: everyday tiredness is not a crisis, sadness is left to the model.
+MODEL_WEAK_VETO = 0.3
+#: The classifier alone raises a category in a message of at most MODEL_SHORT_WORDS words only
+#: from this probability on ("i am ok" is not distress; "i give up" still is).
+MODEL_SHORT_WORDS = 3
+MODEL_SHORT_BAR = 0.7
 HINT_BONUS = 0.01
 _PRE_WINDOW_TOKENS = 4
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -287,10 +294,14 @@ class RiskDetector:
     def _vetoed_by_model(verdict: _LexiconVerdict, odds: Mapping[str, float]) -> bool:
         """True when the classifier overrules the lexicons' category (see MODEL_VETO)."""
         category = verdict.category
-        if category is None or odds[category] >= MODEL_VETO[category]:
+        if category is None:
             return False
-        firm = verdict.tally.firm.get(category, 0.0) >= HANDOFF_THRESHOLD
-        return category != CATEGORY_PRIORITY[0] or not firm
+        firm_score = verdict.tally.firm.get(category, 0.0)
+        if firm_score == 0.0 and odds[category] < MODEL_WEAK_VETO:
+            return True
+        if odds[category] >= MODEL_VETO[category]:
+            return False
+        return category != CATEGORY_PRIORITY[0] or firm_score < HANDOFF_THRESHOLD
 
     def _model_category(
         self, verdict: _LexiconVerdict, odds: Mapping[str, float]
@@ -306,6 +317,8 @@ class RiskDetector:
             if candidate in verdict.tally.vetoed or (short and candidate != CATEGORY_PRIORITY[0]):
                 continue
             bar = MODEL_THRESHOLDS[candidate] + margin
+            if len(_WORDS.findall(verdict.padded)) <= MODEL_SHORT_WORDS:
+                bar = max(bar, MODEL_SHORT_BAR)  # "i am ok": few words, little evidence
             if current is not None:
                 bar += MODEL_OVERRIDE_MARGIN
             if odds[candidate] < bar:

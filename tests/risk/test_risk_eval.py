@@ -38,14 +38,15 @@ def report() -> EvalReport:
     return result
 
 
-# Measured on dev + held-out test + test2 (2026-11-28, 819 messages): distress 0.929, family
-# 0.912; on the held-out splits alone (619): distress 0.907, family 0.885 (test 0.932 / 0.868,
-# test2 0.896 / 0.893). Below the issue's bars on held-out data: issue 5 stays open until they
-# pass. Not strict, so a detector that reaches the bar shows as XPASS; the mark goes once the
-# held-out splits alone meet the bar.
+# Measured on dev + held-out test + test2 (2026-11-28 evening, 819 messages, `python
+# bench/eval_risk.py`): distress 0.96, leaving 0.894, family 0.90 (just under), request 0.93.
+# Held-out splits alone (619): distress 0.95 (test 0.98 / test2 0.94), leaving 0.86 (0.92 /
+# 0.83, German test2 0.57), family 0.87 (0.84 / 0.88), request 0.91. Issue 5 stays open until
+# the held-out splits alone pass every bar. Not strict, so a detector that reaches a bar shows
+# as XPASS.
 BELOW_BAR = {
-    "distress": "distress recall 0.929 on dev+test+test2 (0.907 held-out) is below the 0.95 bar",
-    "family": "family recall 0.885 on the held-out splits (0.912 with dev) is below the 0.90 bar",
+    "leaving": "leaving recall 0.894 on dev+test+test2 (0.86 held-out) is below the 0.90 bar",
+    "family": "family recall 0.90- on dev+test+test2 (0.87 held-out) is below the 0.90 bar",
 }
 URGENT_RECALL_FLOOR = 0.65  # a regression floor (measured 0.76 on dev+test+test2), not a target
 
