@@ -283,9 +283,9 @@ class BotRuntime:
             return True
         return await self.process(update)
 
-    # -- long polling with an inbox -----------------------------------------------------------
+    # -- long polling with an inbox ---------------------------------------------------------
     async def start_polling(self) -> None:
-        """Handle what a previous run left in the inbox, then poll (bot/telegram_adapter/polling)."""
+        """Handle what a previous run left in the inbox, then poll (telegram_adapter/polling)."""
         assert self.application is not None
         app = self.application
         self.poller = InboxPoller(app.bot, app.update_processor, self.store_batch,
