@@ -165,7 +165,6 @@ async def spike(db_url: str, users_n: int, window: float) -> str:
         await bot.ready()
         await asyncio.sleep(1.0)
         questions = itertools.cycle(QUESTIONS)
-        cpu_before = bot.cpu_seconds()
         started = time.perf_counter()
         for n, user_id in enumerate(users):
             due = started + n * window / users_n

@@ -22,7 +22,7 @@ for path in sorted(glob.glob(os.path.join(HERE, "*.yaml"))):
     print(f"{os.path.relpath(path)}: {len(items)} items")
     print(f"  {key:24}" + "".join(f"{lang:>5}" for lang in LANGS) + "  total")
     for cat in sorted({x[key] for x in items}):
-        print(row(cat, [sum(1 for x in items if x["lang"] == l and x[key] == cat) for l in LANGS]))
+        print(row(cat, [sum(1 for x in items if x["lang"] == lang and x[key] == cat) for lang in LANGS]))
     if key == "label":
         for name, pred in [
             ("(urgent)", lambda x: x["urgent"]),
@@ -30,10 +30,11 @@ for path in sorted(glob.glob(os.path.join(HERE, "*.yaml"))):
             ("(hostile)", lambda x: x["hostile"]),
             ("(hard_negative_question)", lambda x: x["kind"] == "hard_negative_question"),
         ]:
-            print(row(name, [sum(1 for x in items if x["lang"] == l and pred(x)) for l in LANGS]))
+            print(row(name, [sum(1 for x in items if x["lang"] == lang and pred(x)) for lang in LANGS]))
         kinds = collections.Counter(x["kind"] for x in items)
         print("  kinds: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
     else:
-        print(row("(with also)", [sum(1 for x in items if x["lang"] == l and x.get("also")) for l in LANGS]))
-    print(row("ALL", [sum(1 for x in items if x["lang"] == l) for l in LANGS]))
+        print(row("(with also)",
+                  [sum(1 for x in items if x["lang"] == lang and x.get("also")) for lang in LANGS]))
+    print(row("ALL", [sum(1 for x in items if x["lang"] == lang) for lang in LANGS]))
     print()
