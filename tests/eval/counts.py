@@ -22,7 +22,8 @@ for path in sorted(glob.glob(os.path.join(HERE, "*.yaml"))):
     print(f"{os.path.relpath(path)}: {len(items)} items")
     print(f"  {key:24}" + "".join(f"{lang:>5}" for lang in LANGS) + "  total")
     for cat in sorted({x[key] for x in items}):
-        print(row(cat, [sum(1 for x in items if x["lang"] == lang and x[key] == cat) for lang in LANGS]))
+        print(row(cat,
+                  [sum(1 for x in items if x["lang"] == lang and x[key] == cat) for lang in LANGS]))
     if key == "label":
         for name, pred in [
             ("(urgent)", lambda x: x["urgent"]),
@@ -30,7 +31,8 @@ for path in sorted(glob.glob(os.path.join(HERE, "*.yaml"))):
             ("(hostile)", lambda x: x["hostile"]),
             ("(hard_negative_question)", lambda x: x["kind"] == "hard_negative_question"),
         ]:
-            print(row(name, [sum(1 for x in items if x["lang"] == lang and pred(x)) for lang in LANGS]))
+            print(row(name,
+                      [sum(1 for x in items if x["lang"] == lang and pred(x)) for lang in LANGS]))
         kinds = collections.Counter(x["kind"] for x in items)
         print("  kinds: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
     else:
