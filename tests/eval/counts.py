@@ -23,7 +23,8 @@ for path in sorted(glob.glob(os.path.join(HERE, "*.yaml"))):
     print(f"  {key:24}" + "".join(f"{lang:>5}" for lang in LANGS) + "  total")
     for cat in sorted({x[key] for x in items}):
         print(row(cat,
-                  [sum(1 for x in items if x["lang"] == lang and x[key] == cat) for lang in LANGS]))
+                  [sum(1 for x in items
+                       if x["lang"] == lang and x[key] == cat) for lang in LANGS]))
     if key == "label":
         for name, pred in [
             ("(urgent)", lambda x: x["urgent"]),
@@ -37,6 +38,7 @@ for path in sorted(glob.glob(os.path.join(HERE, "*.yaml"))):
         print("  kinds: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
     else:
         print(row("(with also)",
-                  [sum(1 for x in items if x["lang"] == lang and x.get("also")) for lang in LANGS]))
+                  [sum(1 for x in items
+                       if x["lang"] == lang and x.get("also")) for lang in LANGS]))
     print(row("ALL", [sum(1 for x in items if x["lang"] == lang) for lang in LANGS]))
     print()
