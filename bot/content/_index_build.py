@@ -34,24 +34,17 @@ class _Texts:
 def _analyse(index: ContentIndex, clips: Sequence[Clip], language: str,
              lang_analyzer: Analyzer) -> _Texts:
     """Terms of the topics' titles and descriptions, then of the clips' example questions,
-    titles, summaries and transcripts in ``language``, all analysed in one batch."""
-    texts = [text for topic in index.topics.values()
-             for text in (topic.title_in(language), topic.description_in(language))]
-    for clip in clips:
-        texts.extend(clip.example_questions.get(language, ()))
-        texts += (clip.title.get(language, ""), clip.summary.get(language, ""),
-                  clip.transcript.get(language, ""))
-    analysed = iter(lang_analyzer.terms_of_texts(texts))
+    titles, summaries and transcripts in ``language``; each text analysed once."""
+    terms = lang_analyzer.terms
     found = _Texts([], [], [], [], [], [])
-    for _ in index.topics:
-        found.topic_titles.append(next(analysed))
-        found.topic_descriptions.append(next(analysed))
+    for topic in index.topics.values():
+        found.topic_titles.append(terms(topic.title_in(language)))
+        found.topic_descriptions.append(terms(topic.description_in(language)))
     for clip in clips:
-        found.questions.append([next(analysed)
-                                for _ in clip.example_questions.get(language, ())])
-        found.titles.append(next(analysed))
-        found.summaries.append(next(analysed))
-        found.transcripts.append(next(analysed))
+        found.questions.append([terms(q) for q in clip.example_questions.get(language, ())])
+        found.titles.append(terms(clip.title.get(language, "")))
+        found.summaries.append(terms(clip.summary.get(language, "")))
+        found.transcripts.append(terms(clip.transcript.get(language, "")))
     return found
 
 

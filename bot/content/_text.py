@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
+from itertools import compress, repeat
+from operator import is_
 
 import snowballstemmer
 
@@ -15,12 +17,6 @@ _INVISIBLE = re.compile("[\u00ad\u061c\ufeff\u200b-\u200f\u202a-\u202e\u2060-\u2
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 _MAYBE_IDENTIFIER = re.compile(r"[@\d/]|www\.|\.[a-z]")
 _WORD = re.compile(r"\w+")  # digits are gone (strip_identifiers), "_" becomes a space
-# Texts analysed together are joined with _SEPARATOR: no pattern below reaches across it (the
-# newlines stop URLs, the NUL stops phone numbers), so each text is normalised as if alone,
-# and the NUL comes out as a token of its own that marks where the next text starts.
-_MARK = "\x00"
-_SEPARATOR = f"\n{_MARK}\n"
-_WORD_OR_MARK = re.compile(r"\w+|\x00")
 _IDENTIFIERS = re.compile(
     r"(?:https?://|www\.)\S+"                      # URLs
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                # e-mail addresses
@@ -41,7 +37,6 @@ _FRENCH_ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’
 _SNOWBALL_NAMES = {"en": "english", "ar": "arabic", "fr": "french", "de": "german",
                    "ru": "russian", "tr": "turkish"}
 _STEM_CACHE_LIMIT = 200_000
-_BATCH = 2048  # texts analysed together (see Analyzer.terms_of_texts)
 
 
 def clean(text: str) -> str:
@@ -51,6 +46,8 @@ def clean(text: str) -> str:
 
 def strip_accents(word: str) -> str:
     """Remove combining marks from Latin letters (é → e)."""
+    if word.isascii():
+        return word  # nothing to decompose, no combining mark
     decomposed = unicodedata.normalize("NFD", word)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -110,23 +107,6 @@ def words(text: str, language: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def _joined_words(texts: Sequence[str], language: str) -> list[str] | None:
-    """The words of ``texts`` normalised together, each text's words followed by a _MARK
-    token but the last's; None when a text holds a NUL (it would look like a separator)."""
-    joined = _SEPARATOR.join(texts)
-    if joined.count(_MARK) != len(texts) - 1:
-        return None
-    joined = unicodedata.normalize("NFKC", joined)
-    if not joined.replace(_SEPARATOR, " ").replace(" ", "").isalpha():
-        joined = _drop_marks_and_identifiers(joined)
-    joined = _fold_letters(joined, language)
-    if joined.replace(" ", "").replace("\n", "").replace(_MARK, "").isalnum():
-        tokens = joined.split()
-    else:
-        tokens = _WORD_OR_MARK.findall(joined)
-    return tokens if tokens.count(_MARK) == len(texts) - 1 else None
-
-
 def _fold_arabic_stem(stem: str) -> str:
     if len(stem) > 3 and stem[-1] in "هة":
         stem = stem[:-1]
@@ -167,6 +147,8 @@ class Analyzer:
         self.language = language
         algorithm = _SNOWBALL_NAMES.get(language)
         self._stemmer = snowballstemmer.stemmer(algorithm) if algorithm else None
+        if hasattr(self._stemmer, "maxCacheSize"):
+            self._stemmer.maxCacheSize = 0  # PyStemmer's own cache: ours is in front of it
         self._fold = _POST_FOLD.get(language, strip_accents)
         self.stopwords = frozenset(
             token for word in STOPWORDS.get(language, ()) for token in words(word, language)
@@ -215,41 +197,21 @@ class Analyzer:
         tokens = words(text, self.language)
         known = self._terms.get
         found = list(map(known, tokens))
-        if None in found:  # new words; look again one by one, as a stem may clear the memo
-            term = self._term
-            found = [stem if (stem := known(token)) is not None else term(token)
-                     for token in tokens]
+        if None in found:
+            found = self._look_up_new(tokens, found)
         return list(filter(None, found))
 
-    def terms_of_texts(self, texts: Sequence[str]) -> list[list[str]]:
-        """``[self.terms(text) for text in texts]``, normalised and looked up in batches."""
-        if len(texts) > _BATCH:  # bounded batches: a whole corpus of word objects at once
-            return [terms for start in range(0, len(texts), _BATCH)  # would bloat the heap
-                    for terms in self.terms_of_texts(texts[start:start + _BATCH])]
-        tokens = _joined_words(texts, self.language) if len(texts) > 1 else None
-        if tokens is None:
-            return [self.terms(text) for text in texts]
-        known = self._terms
-        new = [word for word in dict.fromkeys(tokens) if word not in known and word != _MARK]
-        if (len(self._cache) + len(new) > _STEM_CACHE_LIMIT
-                or len(known) + len(new) > 2 * _STEM_CACHE_LIMIT):
-            return [self.terms(text) for text in texts]  # a cache would be cleared midway
-        for word in new:  # in order of first use, as text by text
-            self._term(word)
-        return _split_at_marks(list(map(known.get, tokens)), tokens)
-
-
-def _split_at_marks(found: list[str | None], tokens: list[str]) -> list[list[str]]:
-    """The kept terms of each text: ``found`` (terms, "" dropped, None at marks) cut where
-    ``tokens`` holds a _MARK."""
-    texts: list[list[str]] = []
-    start = 0
-    for _ in range(tokens.count(_MARK)):
-        end = tokens.index(_MARK, start)
-        texts.append(list(filter(None, found[start:end])))
-        start = end + 1
-    texts.append(list(filter(None, found[start:])))
-    return texts
+    def _look_up_new(self, tokens: list[str], found: list[str | None]) -> list[str | None]:
+        """``found`` with the words it lacks analysed, in order of first use (as one by one)."""
+        new = dict.fromkeys(compress(tokens, map(is_, found, repeat(None))))
+        if (len(self._cache) + len(new) <= _STEM_CACHE_LIMIT
+                and len(self._terms) + len(new) <= 2 * _STEM_CACHE_LIMIT):
+            for word in new:
+                self._term(word)
+            return list(map(self._terms.get, tokens))
+        # A cache will be cleared midway: look each word up again after the previous one.
+        known, term = self._terms.get, self._term
+        return [stem if (stem := known(token)) is not None else term(token) for token in tokens]
 
 
 _ANALYZERS: dict[str, Analyzer] = {}

@@ -8,11 +8,13 @@ import re
 import unicodedata
 from array import array
 
+import pytest
 from content_paths import REPO_ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.content import Matcher, load_content_index
+from bot.content import _text as text_module
 from bot.content._bm25 import BM25Index
 from bot.content._text import (
     _ARABIC_FOLD,
@@ -64,12 +66,33 @@ def test_normalise_and_words_match_the_plain_steps(text: str, language: str) -> 
     assert words(text, language) == re.findall(r"\w+", expected)
 
 
+class _ReferenceAnalyzer(Analyzer):
+    """terms() as first written: stem every kept word through the cache, text by text."""
+
+    def terms(self, text: str) -> list[str]:
+        stems = [self._cache.get(w) or self.stem(w) for w in words(text, self.language)
+                 if w not in self.stopwords and len(w) > 1]
+        return [s for s in stems if s not in self.stopword_stems]
+
+
 @settings(max_examples=150, deadline=None)
 @given(texts=st.lists(_texts, max_size=8), language=st.sampled_from(LANGUAGES))
-def test_texts_analysed_together_match_one_by_one(texts: list[str], language: str) -> None:
-    together, alone = Analyzer(language), Analyzer(language)
-    assert together.terms_of_texts(texts) == [alone.terms(text) for text in texts]
-    assert list(together.stems_seen()) == list(alone.stems_seen())
+def test_memoised_terms_match_the_plain_analysis(texts: list[str], language: str) -> None:
+    memoised, plain = Analyzer(language), _ReferenceAnalyzer(language)
+    for text in [*texts, *texts]:  # the second time from the memo
+        assert memoised.terms(text) == plain.terms(text)
+    assert list(memoised.stems_seen()) == list(plain.stems_seen())
+
+
+def test_memoised_terms_match_when_the_stem_cache_overflows(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_module, "_STEM_CACHE_LIMIT", 5)
+    texts = ["the fighters were paid a salary", "salary salary houses promised",
+             "fighters houses wives cars money", "money promised never came", "fighters"] * 2
+    memoised, plain = Analyzer("en"), _ReferenceAnalyzer("en")
+    for text in texts:
+        assert memoised.terms(text) == plain.terms(text)
+        assert list(memoised.stems_seen()) == list(plain.stems_seen())
 
 
 def _reference_postings(documents: list[tuple[dict[str, float], float]], keep: int,
