@@ -7,7 +7,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress, repeat
+from itertools import accumulate, chain, repeat
 from operator import floordiv, getitem, sub
 from typing import Any
 
@@ -46,7 +46,7 @@ class BM25Index:
         documents = list(documents)
         self.size = len(documents)
         counts = [doc_counts for doc_counts, _ in documents]
-        inverted = (_invert_columns if self.size <= _FEW_DOCUMENTS else _invert)(counts)
+        inverted = _invert(counts)
         idf_of_df = {df: self._idf_of(df) for df in set(inverted.frequencies)}
         idfs = list(map(idf_of_df.__getitem__, inverted.frequencies))
         self._idf = dict(zip(inverted.terms, idfs, strict=True))
@@ -123,20 +123,6 @@ def _invert(counts: list[Mapping[str, float]]) -> _Inverted:
     flat = list(chain.from_iterable(postings.values()))
     frequencies = list(map(floordiv, map(len, postings.values()), repeat(2)))
     return _Inverted(list(postings), frequencies, flat[0::2], flat[1::2])
-
-
-def _invert_columns(counts: list[Mapping[str, float]]) -> _Inverted:
-    """``_invert`` for a few large documents, all in C: per document a column over the whole
-    vocabulary (holds the term? its count), then per term a row of those columns."""
-    vocabulary = list(dict.fromkeys(chain.from_iterable(counts)))
-    holds = list(zip(*[list(map(doc.__contains__, vocabulary)) for doc in counts], strict=True))
-    tfs = zip(*[list(map(doc.get, vocabulary)) for doc in counts], strict=True)
-    docs_of = list(map(list, map(compress, repeat(range(len(counts))), holds)))
-    return _Inverted(vocabulary, list(map(len, docs_of)), list(chain.from_iterable(docs_of)),
-                     list(chain.from_iterable(map(compress, tfs, holds))))
-
-
-_FEW_DOCUMENTS = 32  # up to this many documents (the topics), invert column by column
 
 
 def _postings(inverted: _Inverted, impacts: list[float], keep: int
