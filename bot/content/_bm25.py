@@ -130,7 +130,7 @@ class DenseBM25Index(BM25):
         vocabulary = list(dict.fromkeys(chain.from_iterable(counts for counts, _ in documents)))
         self._row = dict(zip(vocabulary, range(len(vocabulary)), strict=True))
         # Per document, its count of every term of the vocabulary (0.0: absent).
-        self._columns = [array("d", map(counts.get, vocabulary, repeat(0.0)))
+        self._columns = [array("d", list(map(counts.get, vocabulary, repeat(0.0))))
                          for counts, _ in documents]
         self._found: dict[str, tuple[tuple[array[int], array[float]] | None, float]] = {}
 
