@@ -30,50 +30,14 @@ def weigh(fields: Iterable[Field]) -> tuple[Counter[str], float]:
     return counts, length
 
 
-class BM25:
-    """What a query reads of a BM25 index: a term's idf and postings, and the scores they give.
+class BM25Index:
+    """Weighted-field BM25 over documents numbered 0..N-1; scores are normalised to ~[0, 1].
 
-    Scores are normalised to ~[0, 1]: each posting holds its impact idf * tf' / (tf' + K)
-    (BM25 divided by k1 + 1), and a query's scores are divided by its idf mass.
-    """
-
-    size: int
-    unknown_idf: float  # the idf of a term in one document, also used for unknown terms
-
-    def _idf_of(self, df: int) -> float:
-        return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
-
-    def idf(self, term: str) -> float:
-        """Inverse document frequency of ``term`` (the df=1 value for unknown terms)."""
-        raise NotImplementedError
-
-    def postings(self, term: str) -> tuple[array[int], array[float]] | None:
-        """The (documents, impacts) of ``term``; None if unknown."""
-        raise NotImplementedError
-
-    def scores(self, query: Sequence[tuple[str, float]], denominator: float) -> dict[int, float]:
-        """Score of every document sharing a term with ``query`` ((term, weight) pairs),
-        divided by ``denominator`` (the query's total idf mass)."""
-        accumulator: dict[int, float] = {}
-        get = accumulator.get
-        scale = 1.0 / denominator if denominator > 0 else 0.0
-        for term, weight in query:
-            entry = self.postings(term)
-            if entry is None:
-                continue
-            factor = weight * scale
-            for doc, impact in zip(entry[0], entry[1], strict=True):
-                accumulator[doc] = get(doc, 0.0) + factor * impact
-        return accumulator
-
-
-class BM25Index(BM25):
-    """Weighted-field BM25 over documents numbered 0..N-1, every term's postings precomputed.
-
-    A term keeps only its ``max_postings`` best postings (impact-ordered pruning: a very common
-    term adds little and only to its best documents), so a query costs at most that many
-    dictionary updates per term, and nothing per document of the corpus. The postings of all
-    terms sit in two flat arrays (8 bytes a posting), each term owning one slice of them.
+    Each posting stores its final impact idf * tf' / (tf' + K) (BM25 divided by k1 + 1). A term
+    keeps only its ``max_postings`` best postings (impact-ordered pruning: a very common term
+    adds little and only to its best documents), so a query costs at most that many dictionary
+    updates per term, and nothing per document of the corpus. The postings of all terms sit in
+    two flat arrays (8 bytes a posting), each term owning one slice of them.
     """
 
     def __init__(self, documents: Iterable[Document], *,
@@ -92,6 +56,9 @@ class BM25Index(BM25):
             chain.from_iterable(map(repeat, idfs, inverted.frequencies)), inverted.tfs,
             inverted.docs, strict=True)]
         self._docs, self._impacts, self._spans = _postings(inverted, impacts, max_postings)
+
+    def _idf_of(self, df: int) -> float:
+        return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
 
     def __contains__(self, term: str) -> bool:
         return term in self._spans
@@ -112,58 +79,20 @@ class BM25Index(BM25):
         start, end = span
         return self._docs[start:end], self._impacts[start:end]
 
-
-class DenseBM25Index(BM25):
-    """BM25 over a few long documents (the topics), each term's postings computed when a query
-    first asks for them: the same documents, in order, and impacts as ``BM25Index`` (which
-    prunes nothing when there are fewer documents than ``max_postings``), without building
-    postings for the whole vocabulary. Counts must be positive.
-    """
-
-    def __init__(self, documents: Iterable[Document], *, k1: float = 1.2, b: float = 0.75
-                 ) -> None:
-        """``documents``: (weighted term counts, weighted length) pairs, see ``weigh``."""
-        documents = list(documents)
-        self.size = len(documents)
-        self.unknown_idf = self._idf_of(1)
-        self._norms = _norms([length for _, length in documents], k1, b)
-        vocabulary = list(dict.fromkeys(chain.from_iterable(counts for counts, _ in documents)))
-        self._row = dict(zip(vocabulary, range(len(vocabulary)), strict=True))
-        # Per document, its count of every term of the vocabulary (0.0: absent).
-        self._columns = [array("d", list(map(counts.get, vocabulary, repeat(0.0))))
-                         for counts, _ in documents]
-        self._found: dict[str, tuple[tuple[array[int], array[float]] | None, float]] = {}
-
-    def __contains__(self, term: str) -> bool:
-        return term in self._row
-
-    def vocabulary(self) -> Iterable[str]:
-        """Every indexed term."""
-        return self._row.keys()
-
-    def _entry(self, term: str) -> tuple[tuple[array[int], array[float]] | None, float]:
-        """The postings (in document order) and idf of ``term``, computed once."""
-        entry = self._found.get(term)
-        if entry is None:
-            row = self._row.get(term)
-            holding = [] if row is None else [
-                (doc, column[row]) for doc, column in enumerate(self._columns) if column[row]]
-            if not holding:
-                entry = (None, self.unknown_idf)
-            else:
-                idf, norms = self._idf_of(len(holding)), self._norms
-                entry = ((array("i", [doc for doc, _ in holding]),
-                          array("f", [idf * tf / (tf + norms[doc]) for doc, tf in holding])), idf)
-            self._found[term] = entry
-        return entry
-
-    def idf(self, term: str) -> float:
-        """Inverse document frequency of ``term`` (the df=1 value for unknown terms)."""
-        return self._entry(term)[1]
-
-    def postings(self, term: str) -> tuple[array[int], array[float]] | None:
-        """The (documents, impacts) of ``term`` in document order; None if unknown."""
-        return self._entry(term)[0]
+    def scores(self, query: Sequence[tuple[str, float]], denominator: float) -> dict[int, float]:
+        """Score of every document sharing a term with ``query`` ((term, weight) pairs),
+        divided by ``denominator`` (the query's total idf mass)."""
+        accumulator: dict[int, float] = {}
+        get = accumulator.get
+        scale = 1.0 / denominator if denominator > 0 else 0.0
+        for term, weight in query:
+            entry = self.postings(term)
+            if entry is None:
+                continue
+            factor = weight * scale
+            for doc, impact in zip(entry[0], entry[1], strict=True):
+                accumulator[doc] = get(doc, 0.0) + factor * impact
+        return accumulator
 
 
 def _norms(lengths: list[float], k1: float, b: float) -> list[float]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 
-from bot.content._bm25 import BM25Index, DenseBM25Index, weigh
+from bot.content._bm25 import BM25Index, weigh
 from bot.content._language_index import LanguageIndex
 from bot.content._text import Analyzer, analyzer
 from bot.content._translit import arabic_skeleton
@@ -121,7 +121,7 @@ def build_language_index(index: ContentIndex, clips: Sequence[Clip], language: s
         clips=clip_index,
         questions=BM25Index(question_docs, b=0.3, max_postings=_QUESTION_POSTINGS),
         question_owner=question_owner,
-        topics=DenseBM25Index(_topic_documents(index, clips, texts), b=0.3),
+        topics=BM25Index(_topic_documents(index, clips, texts), b=0.3),
         topic_words=frozenset(chain.from_iterable(
             (*texts.topic_titles, *texts.topic_descriptions))),
         clip_title_words=frozenset(chain.from_iterable(texts.titles)),

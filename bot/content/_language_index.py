@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from bot.content._bm25 import BM25, BM25Index
+from bot.content._bm25 import BM25Index
 from bot.content._fuzzy import FuzzyVocabulary
 from bot.content._text import Analyzer
 from bot.content._translit import (
@@ -29,7 +29,7 @@ class LanguageIndex:
     clips: BM25Index
     questions: BM25Index
     question_owner: list[int]
-    topics: BM25
+    topics: BM25Index
     skeletons: dict[str, str] = field(default_factory=dict)  # Arabizi: skeleton -> stem
     title_terms: frozenset[str] = frozenset()  # stems of the topic titles ("children")
     topic_words: frozenset[str] = frozenset()  # stems of the topic titles and descriptions
@@ -81,7 +81,7 @@ class LanguageIndex:
         return list(weights.items()), (known / total if total else 0.0)
 
 
-def denominator(index: BM25, query: Query) -> float:
+def denominator(index: BM25Index, query: Query) -> float:
     """The query's idf mass in ``index``: divides scores so that they fall in [0, 1]."""
     return sum(weight * index.idf(term) for term, weight in query)
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bot.content import Matcher, load_content_index
 from bot.content import _text as text_module
-from bot.content._bm25 import BM25Index, DenseBM25Index
+from bot.content._bm25 import BM25Index
 from bot.content._text import (
     _ARABIC_FOLD,
     _ARABIC_LETTER,
@@ -136,21 +136,6 @@ def test_bm25_postings_match_the_plain_construction(
         found = index.postings(term)
         assert found is not None
         assert (list(found[0]), list(found[1])) == (docs, impacts)
-
-
-@settings(max_examples=100, deadline=None)
-@given(documents=_documents, b=st.sampled_from((0.3, 0.75)))
-def test_dense_bm25_matches_the_plain_construction(
-        documents: list[tuple[dict[str, float], float]], b: float) -> None:
-    index = DenseBM25Index(documents, b=b)
-    plain = BM25Index(documents, b=b, max_postings=len(documents))
-    for term, (docs, impacts) in _reference_postings(documents, len(documents), b).items():
-        found = index.postings(term)
-        assert found is not None
-        assert (list(found[0]), list(found[1])) == (docs, impacts)
-        assert index.idf(term) == plain.idf(term)
-    assert index.postings("unknown") is None
-    assert index.idf("unknown") == plain.idf("unknown") == index.unknown_idf
 
 
 def _ranking(matcher: Matcher, questions: list[tuple[str, str]]) -> list[object]:
