@@ -33,16 +33,17 @@ class _Texts:
 
 def _analyse(index: ContentIndex, clips: Sequence[Clip], language: str,
              lang_analyzer: Analyzer) -> _Texts:
-    """Terms of the topics' titles and descriptions, then of the clips' example questions,
-    titles, summaries and transcripts in ``language``; each text analysed once."""
+    """Terms of the topics' titles and descriptions, of the clips' titles, then of each clip's
+    example questions, summary and transcript in ``language``; each text analysed once, in the
+    order the analyzer has always seen them (its stem cache is the Arabizi lookup's source)."""
     terms = lang_analyzer.terms
     found = _Texts([], [], [], [], [], [])
     for topic in index.topics.values():
         found.topic_titles.append(terms(topic.title_in(language)))
         found.topic_descriptions.append(terms(topic.description_in(language)))
+    found.titles = [terms(clip.title.get(language, "")) for clip in clips]
     for clip in clips:
         found.questions.append([terms(q) for q in clip.example_questions.get(language, ())])
-        found.titles.append(terms(clip.title.get(language, "")))
         found.summaries.append(terms(clip.summary.get(language, "")))
         found.transcripts.append(terms(clip.transcript.get(language, "")))
     return found
