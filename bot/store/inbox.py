@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crypto import Crypto
+from bot.store.leases import lease_stale
 from bot.store.models import InboxRow
 from bot.store.repositories import _insert
 from bot.store.statements import hot_statements
@@ -42,13 +43,6 @@ class Inbox:
                           ) -> list[dict[str, object]]:
         """Updates stored before ``older_than`` and not handled, leased to the caller (like the
         outbox: their time is set to ``now``, so others skip them until they are stale again)."""
-        query = (select(InboxRow).where(InboxRow.received_at < older_than)
-                 .order_by(InboxRow.update_id).limit(limit))
-        if self.session.bind.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        rows = (await self.session.execute(query)).scalars().all()
-        if rows:
-            await self.session.execute(update(InboxRow)
-                                       .where(InboxRow.update_id.in_([r.update_id for r in rows]))
-                                       .values(received_at=now))
+        rows = await lease_stale(self.session, InboxRow, InboxRow.update_id,
+                                 InboxRow.received_at, older_than, now, limit)
         return [json.loads(self.crypto.decrypt(row.payload_enc)) for row in rows]
