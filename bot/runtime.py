@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from telegram import BotCommand, Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
 from bot.core import DeskConfig, Engine, OpenCaseTopic, SendText, Tick
@@ -164,7 +164,6 @@ class BotRuntime:
                    .concurrent_updates(ChatOrderedProcessor(256))
                    .updater(None))  # long polling: start_polling(); both modes: prepare()
         app = builder.build()
-        app.add_handler(TypeHandler(Update, self._on_update))
         self.inline = install_inline_handlers(app, self)
         app.add_error_handler(self._on_error)
         if app.job_queue is not None:
@@ -190,9 +189,6 @@ class BotRuntime:
                         for name in COMMANDS]
             await app.bot.set_my_commands(commands,
                                           language_code=None if language == "en" else language)
-
-    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.process(update)
 
     async def _on_error(self, _update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
