@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+from collections import defaultdict
 from collections.abc import Iterable
 
 _MIN_LENGTH = 5
@@ -38,13 +38,17 @@ class FuzzyVocabulary:
 
     def __init__(self, terms: Iterable[str]) -> None:
         # Terms bucketed by first letter and length (people rarely mistype the first letter,
-        # which also avoids match -> watch), then by trigram; trigrams are interned.
-        self._buckets: dict[tuple[str, int], dict[str, list[str]]] = {}
+        # which also avoids match -> watch), then by trigram.
+        by_bucket: defaultdict[tuple[str, int], list[str]] = defaultdict(list)
         for term in terms:
             if len(term) >= _MIN_LENGTH - 1:
-                bucket = self._buckets.setdefault((term[0], len(term)), {})
+                by_bucket[term[0], len(term)].append(term)
+        self._buckets: dict[tuple[str, int], defaultdict[str, list[str]]] = {}
+        for key, members in by_bucket.items():
+            bucket = self._buckets[key] = defaultdict(list)
+            for term in members:
                 for gram in _grams(term):
-                    bucket.setdefault(sys.intern(gram), []).append(term)
+                    bucket[gram].append(term)
         self._cache: dict[str, str | None] = {}
 
     def nearest(self, term: str) -> str | None:
