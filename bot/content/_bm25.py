@@ -4,30 +4,81 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain, repeat
-from operator import floordiv, getitem, sub
-from typing import Any
 
-# A document is a list of fields; a field is (its terms, its weight).
-Field = tuple[Sequence[str], float]
+import numpy as np
+
 Document = tuple[Mapping[str, float], float]  # (weighted term counts, weighted length)
+# Counting (term, document, field) triples in a dense table is faster than sorting them, up to
+# this many cells (8 bytes each).
+_DENSE_COUNT_CELLS = 4_000_000
 
 
-def weigh(fields: Iterable[Field]) -> tuple[Counter[str], float]:
-    """Weighted term counts and weighted length of a document made of ``fields``."""
-    counts: Counter[str] = Counter()
-    length = 0.0
-    for terms, weight in fields:
-        if float(weight).is_integer() and 0 < weight <= 8:
-            counts.update(list(terms) * int(weight))  # counted in C: repeat, don't multiply
-        else:
-            for term, count in Counter(terms).items():
-                counts[term] += weight * count
-        length += weight * len(terms)
-    return counts, length
+@dataclass
+class Postings:
+    """Weighted term counts of documents 0..N-1 as parallel arrays sorted by (term, document):
+    the term number (an index into ``terms``), document and weighted count (tf) of each
+    posting; and every document's weighted length."""
+
+    terms: Sequence[str]
+    term_numbers: np.ndarray  # int64
+    docs: np.ndarray  # int64
+    tfs: np.ndarray  # float64
+    lengths: np.ndarray  # float64, one per document
+
+
+def weighted_postings(terms: Sequence[str], term_numbers: np.ndarray, docs: np.ndarray,
+                      fields: np.ndarray, weights: Sequence[float], size: int) -> Postings:
+    """Postings of ``size`` documents made of weighted fields, from their tokens: the term
+    number, document and field number of each token; ``weights[field]`` weighs a field.
+
+    A document's tf of a term is, field after field, the sum of weight x occurrences, and its
+    length the sum of weight x field length: the field's weight multiplies its counts.
+    """
+    field_count = max(len(weights), 1)
+    field_weights = np.asarray(weights, dtype=np.float64)
+    keys = (term_numbers.astype(np.int64) * size + docs) * field_count + fields
+    cells = len(terms) * size * field_count
+    if cells <= _DENSE_COUNT_CELLS:
+        table = np.bincount(keys, minlength=cells)
+        keys = np.flatnonzero(table)
+        counts = table[keys]
+    else:
+        keys, counts = np.unique(keys, return_counts=True)
+    pairs, field_of = np.divmod(keys, field_count)
+    first = np.ones(len(pairs), dtype=bool)
+    first[1:] = pairs[1:] != pairs[:-1]
+    # bincount adds in input order: a pair's fields in order, as weighting them one by one
+    tfs = np.bincount(np.cumsum(first) - 1, weights=field_weights[field_of] * counts)
+    term_of, doc_of = np.divmod(pairs[first], size)
+    field_lengths = np.bincount(docs * field_count + fields,
+                                minlength=size * field_count).reshape(size, field_count)
+    lengths = np.zeros(size)
+    for field, weight in enumerate(weights):
+        lengths += weight * field_lengths[:, field]
+    return Postings(terms, term_of, doc_of, tfs, lengths)
+
+
+def _postings_of_documents(documents: Iterable[Document]) -> Postings:
+    """Postings of documents given as (weighted term counts, weighted length) pairs; terms
+    numbered in order of first use."""
+    numbers: dict[str, int] = {}
+    term_numbers: list[int] = []
+    docs: list[int] = []
+    tfs: list[float] = []
+    lengths: list[float] = []
+    for doc, (counts, length) in enumerate(documents):
+        for term, tf in counts.items():
+            term_numbers.append(numbers.setdefault(term, len(numbers)))
+            docs.append(doc)
+            tfs.append(tf)
+        lengths.append(length)
+    order = np.argsort(np.asarray(term_numbers, dtype=np.int64), kind="stable")
+    return Postings(list(numbers), np.asarray(term_numbers, dtype=np.int64)[order],
+                    np.asarray(docs, dtype=np.int64)[order],
+                    np.asarray(tfs, dtype=np.float64)[order],
+                    np.asarray(lengths, dtype=np.float64))
 
 
 class BM25Index:
@@ -42,20 +93,41 @@ class BM25Index:
 
     def __init__(self, documents: Iterable[Document], *,
                  k1: float = 1.2, b: float = 0.75, max_postings: int = 256) -> None:
-        """``documents``: (weighted term counts, weighted length) pairs, see ``weigh``."""
-        documents = list(documents)
-        self.size = len(documents)
-        counts = [doc_counts for doc_counts, _ in documents]
-        inverted = _invert(counts)
-        idf_of_df = {df: self._idf_of(df) for df in set(inverted.frequencies)}
-        idfs = list(map(idf_of_df.__getitem__, inverted.frequencies))
-        self._idf = dict(zip(inverted.terms, idfs, strict=True))
+        """``documents``: (weighted term counts, weighted length) pairs."""
+        self._build(_postings_of_documents(documents), k1, b, max_postings)
+
+    @classmethod
+    def from_postings(cls, postings: Postings, *, k1: float = 1.2, b: float = 0.75,
+                      max_postings: int = 256) -> BM25Index:
+        """The index of documents given as postings (see weighted_postings)."""
+        index = cls.__new__(cls)
+        index._build(postings, k1, b, max_postings)
+        return index
+
+    def _build(self, postings: Postings, k1: float, b: float, keep: int) -> None:
+        """Impacts of all postings, a term's best ``keep`` of them kept (ties: earlier
+        document first), the rest in document order; vocabulary in term-number order."""
+        self.size = len(postings.lengths)
+        term_of, docs = postings.term_numbers, postings.docs
+        frequencies = np.bincount(term_of, minlength=len(postings.terms))
+        used = np.flatnonzero(frequencies)
+        names = [postings.terms[number] for number in used.tolist()]
+        distinct, inverse = np.unique(frequencies[used], return_inverse=True)
+        idf_of_distinct = np.array([self._idf_of(df) for df in distinct.tolist()],
+                                   dtype=np.float64)
+        idf_of_term = np.zeros(len(postings.terms))
+        idf_of_term[used] = idf_of_distinct[inverse.reshape(-1)]
+        self._idf = dict(zip(names, idf_of_term[used].tolist(), strict=True))
         self.unknown_idf = self._idf_of(1)
-        norms = _norms([length for _, length in documents], k1, b)
-        impacts = [idf * tf / (tf + norms[doc]) for idf, tf, doc in zip(
-            chain.from_iterable(map(repeat, idfs, inverted.frequencies)), inverted.tfs,
-            inverted.docs, strict=True)]
-        self._docs, self._impacts, self._spans = _postings(inverted, impacts, max_postings)
+        tfs = postings.tfs
+        impacts = idf_of_term[term_of] * tfs / (tfs + _norms(postings.lengths, k1, b)[docs])
+        kept = np.minimum(frequencies, keep)
+        ends = np.cumsum(kept)
+        self._spans = dict(zip(names, zip((ends - kept)[used].tolist(), ends[used].tolist(),
+                                          strict=True), strict=True))
+        docs, impacts = _pruned(term_of, docs, impacts, frequencies, keep)
+        self._docs = array("i", docs.astype(np.int32).tobytes())
+        self._impacts = array("f", impacts.astype(np.float32).tobytes())
 
     def _idf_of(self, df: int) -> float:
         return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
@@ -95,56 +167,27 @@ class BM25Index:
         return accumulator
 
 
-def _norms(lengths: list[float], k1: float, b: float) -> list[float]:
+def _norms(lengths: np.ndarray, k1: float, b: float) -> np.ndarray:
     """BM25's length normalisation K of every document."""
-    average = (sum(lengths) / len(lengths)) if lengths else 1.0
-    return [k1 * (1.0 - b + b * length / average) if average else k1 for length in lengths]
+    average = (sum(lengths.tolist()) / len(lengths)) if len(lengths) else 1.0
+    if not average:
+        return np.full(len(lengths), k1)
+    return k1 * (1.0 - b + b * lengths / average)
 
 
-@dataclass
-class _Inverted:
-    """All postings term after term (terms in order of first use), each term's in document
-    order: parallel lists of documents and term frequencies."""
-
-    terms: list[str]
-    frequencies: list[int]  # documents per term
-    docs: list[int]
-    tfs: list[float]
-
-
-def _invert(counts: list[Mapping[str, float]]) -> _Inverted:
-    """Invert the documents' term counts; one list per term, (document, tf) interleaved."""
-    postings: defaultdict[str, list[Any]] = defaultdict(list)
-    for doc, doc_counts in enumerate(counts):
-        for term, tf in doc_counts.items():
-            found = postings[term]
-            found.append(doc)
-            found.append(tf)
-    flat = list(chain.from_iterable(postings.values()))
-    frequencies = list(map(floordiv, map(len, postings.values()), repeat(2)))
-    return _Inverted(list(postings), frequencies, flat[0::2], flat[1::2])
-
-
-def _postings(inverted: _Inverted, impacts: list[float], keep: int
-              ) -> tuple[array[int], array[float], dict[str, tuple[int, int]]]:
-    """Flat document and impact arrays and each term's slice of them: a term's postings in
-    document order, or, beyond ``keep`` of them, its ``keep`` best by impact (ties: earlier
-    document first)."""
-    docs, lengths = inverted.docs, inverted.frequencies
-    ends = list(accumulate(lengths))
-    starts = list(map(sub, ends, lengths))
-    for n, length in enumerate(lengths):
-        if length > keep:  # the best first, in place at the start of the term's slice
-            start = starts[n]
-            segment = impacts[start:ends[n]]
-            order = sorted(range(length), key=segment.__getitem__, reverse=True)[:keep]
-            docs[start:start + keep] = [docs[start + i] for i in order]
-            impacts[start:start + keep] = [segment[i] for i in order]
-            ends[n] = start + keep
-    slices = list(map(slice, starts, ends))
-    kept = list(map(sub, ends, starts))
-    new_ends = list(accumulate(kept))
-    spans = dict(zip(inverted.terms, zip(map(sub, new_ends, kept), new_ends, strict=True),
-                     strict=True))
-    return (array("i", chain.from_iterable(map(getitem, repeat(docs), slices))),
-            array("f", chain.from_iterable(map(getitem, repeat(impacts), slices))), spans)
+def _pruned(term_of: np.ndarray, docs: np.ndarray, impacts: np.ndarray,
+            frequencies: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]:
+    """The postings (sorted by term, then document) with those of each term beyond ``keep``
+    cut to its ``keep`` best by impact, best first (ties: earlier document first)."""
+    ranks = np.arange(len(term_of)) - (np.cumsum(frequencies) - frequencies)[term_of]
+    pruned = np.flatnonzero(frequencies[term_of] > keep)
+    if len(pruned):  # lexsort is stable: a term's equal impacts stay in document order
+        best_first = pruned[np.lexsort((-impacts[pruned], term_of[pruned]))]
+        ranks[best_first] = ranks[pruned]  # both list a term's postings together, in turn
+    chosen = np.flatnonzero(ranks < keep)
+    kept = np.minimum(frequencies, keep)
+    places = (np.cumsum(kept) - kept)[term_of[chosen]] + ranks[chosen]
+    kept_docs, kept_impacts = np.empty_like(docs[chosen]), np.empty_like(impacts[chosen])
+    kept_docs[places] = docs[chosen]
+    kept_impacts[places] = impacts[chosen]
+    return kept_docs, kept_impacts

@@ -1,15 +1,19 @@
-"""Build one language's search structures from the clip index, analysing each text once."""
+"""Build one language's search structures from the clip index, analysing each text once.
+
+All texts of the language are analysed in one batch into term numbers (one flat array, text
+after text); the BM25 indexes are counted from those arrays, never from per-text term lists.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
 
-from bot.content._bm25 import BM25Index, weigh
+import numpy as np
+
+from bot.content._bm25 import BM25Index, Postings, weighted_postings
 from bot.content._language_index import LanguageIndex
-from bot.content._text import Analyzer, analyzer
+from bot.content._text import Analyzer, NumberedTexts, analyzer
 from bot.content._translit import arabic_skeleton
 from bot.content.schema import Clip, ContentIndex
 from bot.content.tuning import MatcherTuning
@@ -17,18 +21,39 @@ from bot.content.tuning import MatcherTuning
 # Postings kept per term (the best ones): bounds the work of a query on a large index.
 _CLIP_POSTINGS = 160
 _QUESTION_POSTINGS = 64
+# A clip's fields in the clip index, in the order they are weighed.
+_TITLE, _SUMMARY, _TRANSCRIPT, _QUESTION = range(4)
+# A topic document's fields and weights: its title, its description, the texts of clips where
+# it is the primary topic, of clips where it is a secondary one.
+_TOPIC_WEIGHTS = (30.0, 20.0, 1.0, 0.5)
+_OF_TOPIC = -1  # the "clip" of a topic's own title and description
 
 
 @dataclass
 class _Texts:
-    """The terms of every text of one language: topics' and clips' (per clip, per question)."""
+    """The analysed texts of one language (the topics' first: title, description, title...),
+    and for every text the clip it belongs to, its field, and its number among the example
+    questions (-1 for other texts)."""
 
-    topic_titles: list[list[str]]
-    topic_descriptions: list[list[str]]
-    titles: list[list[str]]
-    summaries: list[list[str]]
-    transcripts: list[list[str]]
-    questions: list[list[list[str]]]
+    analysed: NumberedTexts
+    clip_of: np.ndarray
+    field_of: np.ndarray  # a clip field; for a topic's texts 0 (title) or 1 (description)
+    question_of: np.ndarray
+    topic_count: int
+    clip_count: int
+
+    def __post_init__(self) -> None:
+        self.topic_tokens = int(self.analysed.ends[2 * self.topic_count - 1]
+                                if self.topic_count else 0)  # the topics' texts' terms
+
+    def per_term(self, per_text: np.ndarray) -> np.ndarray:
+        """``per_text`` (a value per text) repeated for every term of each text."""
+        return np.repeat(per_text, np.diff(self.analysed.ends, prepend=0))
+
+    def words(self, chosen: np.ndarray) -> frozenset[str]:
+        """The terms of the texts ``chosen`` (a flag per text)."""
+        numbers = np.unique(self.analysed.numbers[self.per_term(chosen)])
+        return frozenset(self.analysed.distinct[number] for number in numbers.tolist())
 
 
 def _analyse(index: ContentIndex, clips: Sequence[Clip], language: str,
@@ -36,62 +61,73 @@ def _analyse(index: ContentIndex, clips: Sequence[Clip], language: str,
     """Terms of the topics' titles and descriptions, of the clips' titles, then of each clip's
     example questions, summary and transcript in ``language``; each text analysed once, in the
     order the analyzer has always seen them (its stem cache is the Arabizi lookup's source)."""
-    terms = lang_analyzer.terms
-    found = _Texts([], [], [], [], [], [])
+    texts: list[str] = []
     for topic in index.topics.values():
-        found.topic_titles.append(terms(topic.title_in(language)))
-        found.topic_descriptions.append(terms(topic.description_in(language)))
-    found.titles = [terms(clip.title.get(language, "")) for clip in clips]
-    for clip in clips:
-        found.questions.append([terms(q) for q in clip.example_questions.get(language, ())])
-        found.summaries.append(terms(clip.summary.get(language, "")))
-        found.transcripts.append(terms(clip.transcript.get(language, "")))
-    return found
+        texts += (topic.title_in(language), topic.description_in(language))
+    texts += [clip.title.get(language, "") for clip in clips]
+    clip_of, field_of = [_OF_TOPIC] * len(texts), [0, 1] * len(index.topics)
+    clip_of[len(field_of):] = range(len(clips))
+    field_of += [_TITLE] * len(clips)
+    for number, clip in enumerate(clips):
+        questions = clip.example_questions.get(language, ())
+        texts += (*questions, clip.summary.get(language, ""), clip.transcript.get(language, ""))
+        clip_of += [number] * (len(questions) + 2)
+        field_of += (*[_QUESTION] * len(questions), _SUMMARY, _TRANSCRIPT)
+    field_array = np.array(field_of, dtype=np.int64)
+    is_question = field_array == _QUESTION
+    question_of = np.where(is_question, np.cumsum(is_question) - 1, -1)
+    return _Texts(lang_analyzer.terms_of_texts(texts), np.array(clip_of, dtype=np.int64),
+                  field_array, question_of, len(index.topics), len(clips))
 
 
-def _clip_documents(texts: _Texts, tuning: MatcherTuning) -> list[tuple[Counter[str], float]]:
+def _clip_postings(texts: _Texts, tuning: MatcherTuning) -> Postings:
     """One BM25F document per clip: title, summary, transcript and questions, weighted."""
-    weights = (tuning.title_field, tuning.summary_field, tuning.transcript_field,
-               tuning.question_field)
-    return [weigh(zip(fields, weights, strict=True)) for fields in zip(
-        texts.titles, texts.summaries, texts.transcripts, map(_joined, texts.questions),
-        strict=True)]
+    first = texts.topic_tokens
+    return weighted_postings(
+        texts.analysed.distinct, texts.analysed.numbers[first:],
+        texts.per_term(texts.clip_of)[first:], texts.per_term(texts.field_of)[first:],
+        (tuning.title_field, tuning.summary_field, tuning.transcript_field,
+         tuning.question_field), texts.clip_count)
 
 
-def _question_documents(texts: _Texts) -> tuple[list[tuple[Counter[str], float]], list[int]]:
+def _question_postings(texts: _Texts) -> tuple[Postings, list[int]]:
     """One document per example question, and the number of the clip asking each."""
-    documents: list[tuple[Counter[str], float]] = []
-    owner: list[int] = []
-    for number, questions in enumerate(texts.questions):
-        for question in questions:
-            documents.append((Counter(question), float(len(question))))
-            owner.append(number)
-    return documents, owner
+    question_of = texts.per_term(texts.question_of)
+    of_question = question_of >= 0
+    questions = question_of[of_question]
+    owner = texts.clip_of[texts.question_of >= 0]
+    return weighted_postings(texts.analysed.distinct, texts.analysed.numbers[of_question],
+                             questions, np.zeros_like(questions), (1.0,), len(owner)
+                             ), owner.tolist()
 
 
-def _topic_documents(index: ContentIndex, clips: Sequence[Clip], texts: _Texts
-                     ) -> list[tuple[Counter[str], float]]:
+def _topic_postings(index: ContentIndex, clips: Sequence[Clip], texts: _Texts) -> Postings:
     """One document per topic: its title and description, the texts of its clips (those
     of clips where it is a secondary topic at half weight)."""
-    primary: dict[str, list[str]] = {topic_id: [] for topic_id in index.topics}
-    secondary: dict[str, list[str]] = {topic_id: [] for topic_id in index.topics}
-    for clip, title, summary, transcript, questions in zip(
-            clips, texts.titles, texts.summaries, texts.transcripts, texts.questions,
-            strict=True):
-        parts = (title, summary, transcript, *questions)
-        for rank, topic_id in enumerate(clip.topics):
-            aggregate = (primary if rank == 0 else secondary)[topic_id]
-            for part in parts:
-                aggregate.extend(part)
-    return [weigh([(title, 30.0), (description, 20.0),
-                   (primary[topic_id], 1.0), (secondary[topic_id], 0.5)])
-            for topic_id, title, description in zip(
-                index.topics, texts.topic_titles, texts.topic_descriptions, strict=True)]
-
-
-def _joined(parts: list[list[str]]) -> list[str]:
-    """The terms of all ``parts`` in one list (the one part itself when there is one)."""
-    return parts[0] if len(parts) == 1 else [term for part in parts for term in part]
+    first, numbers = texts.topic_tokens, texts.analysed.numbers
+    topic_texts = np.arange(2 * texts.topic_count)
+    term_parts = [numbers[:first]]
+    topic_parts = [np.repeat(topic_texts // 2, np.diff(texts.analysed.ends[topic_texts],
+                                                       prepend=0))]
+    field_parts = [np.repeat(topic_texts % 2, np.diff(texts.analysed.ends[topic_texts],
+                                                      prepend=0))]
+    clip_terms, clip_of = numbers[first:], texts.per_term(texts.clip_of)[first:]
+    topic_number = {topic_id: number for number, topic_id in enumerate(index.topics)}
+    for rank in range(max((len(clip.topics) for clip in clips), default=0)):
+        topic_of_clip = np.array([topic_number[clip.topics[rank]] if rank < len(clip.topics)
+                                  else -1 for clip in clips], dtype=np.int64)
+        topic_of = topic_of_clip[clip_of]
+        if (topic_of_clip < 0).any():
+            tagged = topic_of >= 0
+            term_parts.append(clip_terms[tagged])
+            topic_of = topic_of[tagged]
+        else:
+            term_parts.append(clip_terms)
+        topic_parts.append(topic_of)
+        field_parts.append(np.full(len(topic_of), 2 if rank == 0 else 3))
+    return weighted_postings(texts.analysed.distinct, np.concatenate(term_parts),
+                             np.concatenate(topic_parts), np.concatenate(field_parts),
+                             _TOPIC_WEIGHTS, texts.topic_count)
 
 
 def _skeleton_map(lang_analyzer: Analyzer, clips: BM25Index) -> dict[str, str]:
@@ -113,17 +149,19 @@ def build_language_index(index: ContentIndex, clips: Sequence[Clip], language: s
     """The search structures of ``language``."""
     lang_analyzer = analyzer(language)
     texts = _analyse(index, clips, language, lang_analyzer)
-    question_docs, question_owner = _question_documents(texts)
-    clip_index = BM25Index(_clip_documents(texts, tuning), max_postings=_CLIP_POSTINGS)
+    question_postings, question_owner = _question_postings(texts)
+    clip_index = BM25Index.from_postings(_clip_postings(texts, tuning),
+                                         max_postings=_CLIP_POSTINGS)
+    is_topic, is_title = texts.clip_of == _OF_TOPIC, texts.field_of == _TITLE
     return LanguageIndex(
         skeletons=_skeleton_map(lang_analyzer, clip_index) if language == "ar" else {},
-        title_terms=frozenset(chain.from_iterable(texts.topic_titles)),
+        title_terms=texts.words(is_topic & is_title),
         analyzer=lang_analyzer,
         clips=clip_index,
-        questions=BM25Index(question_docs, b=0.3, max_postings=_QUESTION_POSTINGS),
+        questions=BM25Index.from_postings(question_postings, b=0.3,
+                                          max_postings=_QUESTION_POSTINGS),
         question_owner=question_owner,
-        topics=BM25Index(_topic_documents(index, clips, texts), b=0.3),
-        topic_words=frozenset(chain.from_iterable(
-            (*texts.topic_titles, *texts.topic_descriptions))),
-        clip_title_words=frozenset(chain.from_iterable(texts.titles)),
+        topics=BM25Index.from_postings(_topic_postings(index, clips, texts), b=0.3),
+        topic_words=texts.words(is_topic),
+        clip_title_words=texts.words(~is_topic & is_title),
     )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import is_
 
+import numpy as np
 import snowballstemmer
 
 from bot.content._stopwords import STOPWORDS
@@ -37,6 +39,10 @@ _FRENCH_ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’
 _SNOWBALL_NAMES = {"en": "english", "ar": "arabic", "fr": "french", "de": "german",
                    "ru": "russian", "tr": "turkish"}
 _STEM_CACHE_LIMIT = 200_000
+# words_of_texts joins a few texts at a time, each followed by _END_OF_TEXT, and splits them
+# at once: a batch's words stay in the CPU cache while they are numbered.
+_END_OF_TEXT = "\x00"  # never a word: words are letters and digits
+_TEXTS_PER_SPLIT = 256
 
 
 def clean(text: str) -> str:
@@ -105,6 +111,63 @@ def words(text: str, language: str) -> list[str]:
     if text.replace(" ", "").isalnum():  # word characters between spaces: split is the same
         return text.split()
     return _WORD.findall(text)
+
+
+def _spaced_words(text: str, language: str) -> str:
+    """The words of ``text`` separated by spaces: its split() is ``words(text, language)``."""
+    text = normalise(text, language)
+    return text if text.replace(" ", "").isalnum() else " ".join(_WORD.findall(text))
+
+
+class _Numbering(dict[str, int]):
+    """Numbers strings 0, 1, 2... in order of first lookup."""
+
+    def __missing__(self, key: str) -> int:
+        number = self[key] = len(self)
+        return number
+
+
+@dataclass
+class NumberedTexts:
+    """The tokens of many texts as numbers: ``distinct`` holds the token of each number, in
+    order of first use; ``numbers`` the tokens of all texts, text after text; ``ends`` where
+    each text's tokens end in ``numbers``."""
+
+    distinct: list[str]
+    numbers: np.ndarray  # int32
+    ends: np.ndarray  # int64
+
+    @property
+    def starts(self) -> np.ndarray:
+        """Where each text's tokens start in ``numbers``."""
+        return np.concatenate(([0], self.ends)).astype(np.int64)[:-1]
+
+
+def _numbered(batches: Iterable[list[str]]) -> NumberedTexts:
+    """Number the tokens of ``batches`` (lists of tokens, each text's closed by _END_OF_TEXT)."""
+    numbering = _Numbering({_END_OF_TEXT: 0})
+    number = numbering.__getitem__
+    parts = [np.fromiter(map(number, batch), dtype=np.int32, count=len(batch))
+             for batch in batches]
+    found = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+    is_end = found == 0
+    ends = np.flatnonzero(is_end)
+    return NumberedTexts(list(numbering)[1:], found[~is_end] - 1,
+                         ends - np.arange(len(ends), dtype=np.int64))
+
+
+def words_of_texts(texts: Sequence[str], language: str) -> NumberedTexts:
+    """The words of every text of ``texts`` (each text's are ``words(text, language)``)."""
+    def batches() -> Iterable[list[str]]:
+        for start in range(0, len(texts), _TEXTS_PER_SPLIT):
+            yield "".join([f"{_spaced_words(text, language)} {_END_OF_TEXT} "
+                           for text in texts[start:start + _TEXTS_PER_SPLIT]]).split()
+    return _numbered(batches())
+
+
+def number_token_lists(token_lists: Iterable[list[str]]) -> NumberedTexts:
+    """The tokens of lists of tokens (one a text), numbered as words_of_texts numbers words."""
+    return _numbered([*tokens, _END_OF_TEXT] for tokens in token_lists)
 
 
 def _fold_arabic_stem(stem: str) -> str:
@@ -212,6 +275,34 @@ class Analyzer:
         # A cache will be cleared midway: look each word up again after the previous one.
         known, term = self._terms.get, self._term
         return [stem if (stem := known(token)) is not None else term(token) for token in tokens]
+
+    def terms_of_texts(self, texts: Sequence[str]) -> NumberedTexts:
+        """``[self.terms(text) for text in texts]`` as numbers (see NumberedTexts); new words
+        are analysed in the order those calls would meet them."""
+        found = words_of_texts(texts, self.language)
+        terms = self._terms_of_distinct(found.distinct)
+        if terms is None:  # the caches would be cleared midway: text by text, as always
+            return number_token_lists([self.terms(text) for text in texts])
+        numbering = _Numbering()
+        term_of_word = np.array([numbering[term] if term else -1 for term in terms] or [-1],
+                                dtype=np.int32)
+        numbers = term_of_word[found.numbers]
+        kept = numbers >= 0
+        kept_before = np.concatenate(([0], np.cumsum(kept, dtype=np.int64)))
+        return NumberedTexts(list(numbering), numbers[kept], kept_before[found.ends])
+
+    def _terms_of_distinct(self, words: list[str]) -> list[str] | None:
+        """The term of each of ``words`` ("" when dropped), the new ones analysed in this
+        order; None when that would overflow a cache (one-by-one analysis would then clear it
+        midway, and leave other words in it)."""
+        known = self._terms
+        new = [word for word in words if word not in known]
+        if (len(self._cache) + len(new) > _STEM_CACHE_LIMIT
+                or len(known) + len(new) > 2 * _STEM_CACHE_LIMIT):
+            return None
+        for word in new:
+            self._term(word)
+        return list(map(known.__getitem__, words))
 
 
 _ANALYZERS: dict[str, Analyzer] = {}
