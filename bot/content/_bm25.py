@@ -37,23 +37,38 @@ def weighted_postings(terms: Sequence[str], term_numbers: np.ndarray, docs: np.n
     length the sum of weight x field length: the field's weight multiplies its counts.
     """
     field_count = max(len(weights), 1)
-    field_weights = np.asarray(weights, dtype=np.float64)
     keys = (term_numbers.astype(np.int64) * size + docs) * field_count + fields
     cells = len(terms) * size * field_count
     if cells <= _DENSE_COUNT_CELLS:
-        table = np.bincount(keys, minlength=cells)
-        keys = np.flatnonzero(table)
-        counts = table[keys]
-    else:
-        keys, counts = np.unique(keys, return_counts=True)
+        return table_postings(terms, np.bincount(keys, minlength=cells), weights, size)
+    keys, counts = np.unique(keys, return_counts=True)
+    field_lengths = np.bincount(docs * field_count + fields, minlength=size * field_count)
+    return _weighed(terms, keys, counts, field_lengths, weights, size)
+
+
+def table_postings(terms: Sequence[str], table: np.ndarray, weights: Sequence[float],
+                   size: int) -> Postings:
+    """Postings of ``size`` documents made of weighted fields, from the occurrences of every
+    (term, document, field), a flat table ordered that way (see weighted_postings)."""
+    field_count = max(len(weights), 1)
+    keys = np.flatnonzero(table)
+    field_lengths = table.reshape(-1, size * field_count).sum(axis=0)
+    return _weighed(terms, keys, table[keys], field_lengths, weights, size)
+
+
+def _weighed(terms: Sequence[str], keys: np.ndarray, counts: np.ndarray,
+             field_lengths: np.ndarray, weights: Sequence[float], size: int) -> Postings:
+    """Postings from the ascending (term, document, field) keys of ``counts`` occurrences and
+    the number of tokens of every (document, field)."""
+    field_count = max(len(weights), 1)
     pairs, field_of = np.divmod(keys, field_count)
     first = np.ones(len(pairs), dtype=bool)
     first[1:] = pairs[1:] != pairs[:-1]
     # bincount adds in input order: a pair's fields in order, as weighting them one by one
-    tfs = np.bincount(np.cumsum(first) - 1, weights=field_weights[field_of] * counts)
+    tfs = np.bincount(np.cumsum(first) - 1,
+                      weights=np.asarray(weights, dtype=np.float64)[field_of] * counts)
     term_of, doc_of = np.divmod(pairs[first], size)
-    field_lengths = np.bincount(docs * field_count + fields,
-                                minlength=size * field_count).reshape(size, field_count)
+    field_lengths = field_lengths.reshape(size, field_count)
     lengths = np.zeros(size)
     for field, weight in enumerate(weights):
         lengths += weight * field_lengths[:, field]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.content._bm25 import BM25Index, Postings, weighted_postings
+from bot.content._bm25 import BM25Index, Postings, table_postings, weighted_postings
 from bot.content._language_index import LanguageIndex
 from bot.content._text import Analyzer, NumberedTexts, analyzer
 from bot.content._translit import arabic_skeleton
@@ -104,30 +104,23 @@ def _question_postings(texts: _Texts) -> tuple[Postings, list[int]]:
 def _topic_postings(index: ContentIndex, clips: Sequence[Clip], texts: _Texts) -> Postings:
     """One document per topic: its title and description, the texts of its clips (those
     of clips where it is a secondary topic at half weight)."""
-    first, numbers = texts.topic_tokens, texts.analysed.numbers
-    topic_texts = np.arange(2 * texts.topic_count)
-    term_parts = [numbers[:first]]
-    topic_parts = [np.repeat(topic_texts // 2, np.diff(texts.analysed.ends[topic_texts],
-                                                       prepend=0))]
-    field_parts = [np.repeat(topic_texts % 2, np.diff(texts.analysed.ends[topic_texts],
-                                                      prepend=0))]
-    clip_terms, clip_of = numbers[first:], texts.per_term(texts.clip_of)[first:]
+    topics, fields = texts.topic_count, len(_TOPIC_WEIGHTS)
+    first, numbers = texts.topic_tokens, texts.analysed.numbers.astype(np.int64)
+    cells = len(texts.analysed.distinct) * topics * fields
+    topic_texts = np.arange(2 * topics)
+    lengths = np.diff(texts.analysed.ends[topic_texts], prepend=0)
+    table = np.bincount((numbers[:first] * topics + np.repeat(topic_texts // 2, lengths))
+                        * fields + np.repeat(topic_texts % 2, lengths), minlength=cells)
+    clip_terms, clip_of = numbers[first:] * topics, texts.per_term(texts.clip_of)[first:]
     topic_number = {topic_id: number for number, topic_id in enumerate(index.topics)}
     for rank in range(max((len(clip.topics) for clip in clips), default=0)):
         topic_of_clip = np.array([topic_number[clip.topics[rank]] if rank < len(clip.topics)
                                   else -1 for clip in clips], dtype=np.int64)
-        topic_of = topic_of_clip[clip_of]
+        keys = (clip_terms + topic_of_clip[clip_of]) * fields + (2 if rank == 0 else 3)
         if (topic_of_clip < 0).any():
-            tagged = topic_of >= 0
-            term_parts.append(clip_terms[tagged])
-            topic_of = topic_of[tagged]
-        else:
-            term_parts.append(clip_terms)
-        topic_parts.append(topic_of)
-        field_parts.append(np.full(len(topic_of), 2 if rank == 0 else 3))
-    return weighted_postings(texts.analysed.distinct, np.concatenate(term_parts),
-                             np.concatenate(topic_parts), np.concatenate(field_parts),
-                             _TOPIC_WEIGHTS, texts.topic_count)
+            keys = keys[topic_of_clip[clip_of] >= 0]
+        table += np.bincount(keys, minlength=cells)
+    return table_postings(texts.analysed.distinct, table, _TOPIC_WEIGHTS, topics)
 
 
 def _skeleton_map(lang_analyzer: Analyzer, clips: BM25Index) -> dict[str, str]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import is_
+from typing import Any
 
 import numpy as np
 import snowballstemmer
@@ -119,10 +120,10 @@ def _spaced_words(text: str, language: str) -> str:
     return text if text.replace(" ", "").isalnum() else " ".join(_WORD.findall(text))
 
 
-class _Numbering(dict[str, int]):
-    """Numbers strings 0, 1, 2... in order of first lookup."""
+class _Numbering(dict[Hashable, int]):
+    """Numbers keys 0, 1, 2... in order of first lookup."""
 
-    def __missing__(self, key: str) -> int:
+    def __missing__(self, key: Hashable) -> int:
         number = self[key] = len(self)
         return number
 
@@ -143,31 +144,41 @@ class NumberedTexts:
         return np.concatenate(([0], self.ends)).astype(np.int64)[:-1]
 
 
-def _numbered(batches: Iterable[list[str]]) -> NumberedTexts:
-    """Number the tokens of ``batches`` (lists of tokens, each text's closed by _END_OF_TEXT)."""
-    numbering = _Numbering({_END_OF_TEXT: 0})
+def _numbered(batches: Iterable[Sequence[Hashable]], end_of_text: Hashable
+              ) -> tuple[list[Any], np.ndarray, np.ndarray]:
+    """The distinct tokens of ``batches`` (each text's tokens followed by ``end_of_text``) in
+    order of first use, the number of every token in that list, where each text's end."""
+    numbering = _Numbering({end_of_text: 0})
     number = numbering.__getitem__
     parts = [np.fromiter(map(number, batch), dtype=np.int32, count=len(batch))
              for batch in batches]
     found = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
     is_end = found == 0
     ends = np.flatnonzero(is_end)
-    return NumberedTexts(list(numbering)[1:], found[~is_end] - 1,
-                         ends - np.arange(len(ends), dtype=np.int64))
+    return (list(numbering)[1:], found[~is_end] - 1,
+            ends - np.arange(len(ends), dtype=np.int64))
 
 
 def words_of_texts(texts: Sequence[str], language: str) -> NumberedTexts:
-    """The words of every text of ``texts`` (each text's are ``words(text, language)``)."""
-    def batches() -> Iterable[list[str]]:
+    """The words of every text of ``texts`` (each text's are ``words(text, language)``).
+
+    Words are split and numbered as UTF-8: cheaper than str objects for non-Latin scripts, and
+    the same words, as a spaced text holds no whitespace but ASCII spaces.
+    """
+    def batches() -> Iterable[list[bytes]]:
         for start in range(0, len(texts), _TEXTS_PER_SPLIT):
             yield "".join([f"{_spaced_words(text, language)} {_END_OF_TEXT} "
-                           for text in texts[start:start + _TEXTS_PER_SPLIT]]).split()
-    return _numbered(batches())
+                           for text in texts[start:start + _TEXTS_PER_SPLIT]]
+                          ).encode("utf-8", "surrogatepass").split()
+    distinct, numbers, ends = _numbered(batches(), _END_OF_TEXT.encode())
+    return NumberedTexts([word.decode("utf-8", "surrogatepass") for word in distinct],
+                         numbers, ends)
 
 
 def number_token_lists(token_lists: Iterable[list[str]]) -> NumberedTexts:
     """The tokens of lists of tokens (one a text), numbered as words_of_texts numbers words."""
-    return _numbered([*tokens, _END_OF_TEXT] for tokens in token_lists)
+    return NumberedTexts(*_numbered(([*tokens, _END_OF_TEXT] for tokens in token_lists),
+                                    _END_OF_TEXT))
 
 
 def _fold_arabic_stem(stem: str) -> str:
