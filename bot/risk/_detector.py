@@ -46,7 +46,7 @@ INFORMATIONAL_DAMPING = 0.5
 #: `python -m bot.risk.train_classifier --calibrate` on grouped out-of-fold training predictions
 #: and tests/eval/risk_dev.yaml (never the held-out test splits).
 MODEL_THRESHOLDS: dict[str, float] = {
-    "distress": 0.25, "leaving": 0.25, "family": 0.5, "request": 0.25
+    "distress": 0.25, "leaving": 0.25, "family": 0.35, "request": 0.25
 }  # fmt: skip
 MODEL_URGENT_THRESHOLD = 0.15
 MODEL_URGENT_ALONE = 0.5
@@ -63,7 +63,7 @@ MODEL_OVERRIDE_MARGIN = 0.1
 #: A lexicon category the classifier finds very unlikely (below this probability) is dropped:
 #: most lexicon false alarms are topic questions that share a cue's words ("is this story
 #: real?"). Distress only when its cues are all weak ("suicide" in a question), never a firm one.
-MODEL_VETO: dict[str, float] = {"distress": 0.1, "leaving": 0.1, "family": 0.03, "request": 0.1}
+MODEL_VETO: dict[str, float] = {"distress": 0.03, "leaving": 0.1, "family": 0.03, "request": 0.1}
 #: A category found by weak cues only ("i'm so tired", "çok yorgunum") needs the classifier to
 #: agree at least this much: everyday tiredness is not a crisis, sadness is left to the model.
 MODEL_WEAK_VETO = 0.3
@@ -408,9 +408,24 @@ class RiskDetector:
                 if negators is None:
                     continue
                 probe = exceptions.sub(" ", window) if exceptions is not None else window
-                if negators.search(probe):
+                if window is inside:
+                    found = negators.finditer(probe)
+                    if any(not _own_words(cue, probe, negator) for negator in found):
+                        return True
+                elif negators.search(probe):
                     return True
         return False
+
+
+def _own_words(cue: Cue, inside: str, negator: re.Match[str]) -> bool:
+    """True when a negator inside a cue's match is written in the cue itself, with the word
+    after it: "never born" in "wish i was never born", "nicht mehr" in "nicht mehr
+    aufwachen". "want to (not) die" has no "not die" in its pattern: that one negates."""
+    following = inside[negator.end():].split()[:1]
+    if not following:
+        return False
+    phrase = f"{negator.group(0).strip()} {following[0]}"
+    return re.search(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", cue.regex.pattern) is not None
 
 
 def load_risk_detector(languages: Sequence[str] = DEFAULT_LANGUAGES) -> RiskDetector:

@@ -38,17 +38,13 @@ def report() -> EvalReport:
     return result
 
 
-# Measured on dev + held-out test + test2 (2026-11-28 evening, 819 messages, `python
-# bench/eval_risk.py`): distress 0.96, leaving 0.894, family 0.90 (just under), request 0.93.
-# Held-out splits alone (619): distress 0.95 (test 0.98 / test2 0.94), leaving 0.86 (0.92 /
-# 0.83, German test2 0.57), family 0.87 (0.84 / 0.88), request 0.91. Issue 5 stays open until
-# the held-out splits alone pass every bar. Not strict, so a detector that reaches a bar shows
-# as XPASS.
-BELOW_BAR = {
-    "leaving": "leaving recall 0.894 on dev+test+test2 (0.86 held-out) is below the 0.90 bar",
-    "family": "family recall 0.90- on dev+test+test2 (0.87 held-out) is below the 0.90 bar",
-}
-URGENT_RECALL_FLOOR = 0.65  # a regression floor (measured 0.76 on dev+test+test2), not a target
+# Measured on dev + held-out test + test2 (2026-11-28 night, 819 messages, `python
+# bench/eval_risk.py`): distress 0.962, leaving 0.938, family 0.956, request 0.939; urgent
+# 0.835. Held-out splits alone (619): distress 0.950, leaving 0.917, family 0.943, request
+# 0.919, urgent 0.78. A category that falls below its bar again is listed here, with figures,
+# as a non-strict xfail.
+BELOW_BAR: dict[str, str] = {}
+URGENT_RECALL_FLOOR = 0.75  # a regression floor (measured 0.835 on dev+test+test2), not a target
 
 
 @pytest.mark.parametrize(
@@ -70,7 +66,7 @@ def test_false_handoff_on_topic_questions(report: EvalReport) -> None:
     assert rate <= MAX_FALSE_HANDOFF, f"false handoff {rate:.1%} on hard_negative_question"
 
 
-@pytest.mark.xfail(reason="3 held-out hostile messages labelled none are handed off", strict=False)
+@pytest.mark.xfail(reason="2 held-out hostile messages labelled none are handed off", strict=False)
 def test_hostile_alone_never_handed_off(report: EvalReport) -> None:
     assert report.hostile_none_handed_off() == 0
 
