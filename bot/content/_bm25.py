@@ -128,11 +128,13 @@ class BM25Index:
         used = np.flatnonzero(frequencies)
         names = [postings.terms[number] for number in used.tolist()]
         distinct, inverse = np.unique(frequencies[used], return_inverse=True)
-        idf_of_distinct = np.array([self._idf_of(df) for df in distinct.tolist()],
-                                   dtype=np.float64)
+        idf_of_distinct = [self._idf_of(df) for df in distinct.tolist()]
+        inverse = inverse.reshape(-1)
+        # terms of equal document frequency share one float object
+        self._idf = dict(zip(names, map(idf_of_distinct.__getitem__, inverse.tolist()),
+                             strict=True))
         idf_of_term = np.zeros(len(postings.terms))
-        idf_of_term[used] = idf_of_distinct[inverse.reshape(-1)]
-        self._idf = dict(zip(names, idf_of_term[used].tolist(), strict=True))
+        idf_of_term[used] = np.array(idf_of_distinct, dtype=np.float64)[inverse]
         self.unknown_idf = self._idf_of(1)
         tfs = postings.tfs
         impacts = idf_of_term[term_of] * tfs / (tfs + _norms(postings.lengths, k1, b)[docs])
