@@ -13,7 +13,8 @@ import numpy as np
 
 from bot.content._bm25 import BM25Index, Postings, table_postings, weighted_postings
 from bot.content._language_index import LanguageIndex
-from bot.content._text import Analyzer, NumberedTexts, analyzer
+from bot.content._numbering import NumberedTexts
+from bot.content._text import Analyzer, analyzer
 from bot.content._translit import arabic_skeleton
 from bot.content.schema import Clip, ContentIndex
 from bot.content.tuning import MatcherTuning

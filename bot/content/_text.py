@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from itertools import compress, repeat
 from operator import is_
-from typing import Any
 
 import numpy as np
 import snowballstemmer
 
+from bot.content._numbering import (
+    END_OF_TEXT,
+    NumberedTexts,
+    Numbering,
+    expanded,
+    number_token_lists,
+    numbered,
+)
 from bot.content._stopwords import STOPWORDS
+from bot.content._tokens import split_and_number
 
 # Zero-width characters, bidi marks/embeddings/isolates, BOM, soft hyphen.
 _INVISIBLE = re.compile("[\u00ad\u061c\ufeff\u200b-\u200f\u202a-\u202e\u2060-\u206f]")
@@ -40,9 +47,8 @@ _FRENCH_ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’
 _SNOWBALL_NAMES = {"en": "english", "ar": "arabic", "fr": "french", "de": "german",
                    "ru": "russian", "tr": "turkish"}
 _STEM_CACHE_LIMIT = 200_000
-# words_of_texts joins a few texts at a time, each followed by _END_OF_TEXT, and splits them
-# at once: a batch's words stay in the CPU cache while they are numbered.
-_END_OF_TEXT = "\x00"  # never a word: words are letters and digits
+# words_of_texts joins a few texts at a time, each followed by END_OF_TEXT, and splits them at
+# once: a batch's tokens stay in the CPU cache while they are numbered.
 _TEXTS_PER_SPLIT = 256
 
 
@@ -120,65 +126,103 @@ def _spaced_words(text: str, language: str) -> str:
     return text if text.replace(" ", "").isalnum() else " ".join(_WORD.findall(text))
 
 
-class _Numbering(dict[Hashable, int]):
-    """Numbers keys 0, 1, 2... in order of first lookup."""
-
-    def __missing__(self, key: Hashable) -> int:
-        number = self[key] = len(self)
-        return number
-
-
-@dataclass
-class NumberedTexts:
-    """The tokens of many texts as numbers: ``distinct`` holds the token of each number, in
-    order of first use; ``numbers`` the tokens of all texts, text after text; ``ends`` where
-    each text's tokens end in ``numbers``."""
-
-    distinct: list[str]
-    numbers: np.ndarray  # int32
-    ends: np.ndarray  # int64
-
-    @property
-    def starts(self) -> np.ndarray:
-        """Where each text's tokens start in ``numbers``."""
-        return np.concatenate(([0], self.ends)).astype(np.int64)[:-1]
+def _raw_tokens(texts: Sequence[str]) -> NumberedTexts | None:
+    """The tokens of ``texts`` split at ASCII whitespace, as UTF-8 bytes, numbered in order of
+    first use; None when a text holds the end-of-text token itself."""
+    found = split_and_number(texts)
+    return found if found is not None else _raw_tokens_by_dict(texts)
 
 
-def _numbered(batches: Iterable[Sequence[Hashable]], end_of_text: Hashable
-              ) -> tuple[list[Any], np.ndarray, np.ndarray]:
-    """The distinct tokens of ``batches`` (each text's tokens followed by ``end_of_text``) in
-    order of first use, the number of every token in that list, where each text's end."""
-    numbering = _Numbering({end_of_text: 0})
-    number = numbering.__getitem__
-    parts = [np.fromiter(map(number, batch), dtype=np.int32, count=len(batch))
-             for batch in batches]
-    found = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
-    is_end = found == 0
-    ends = np.flatnonzero(is_end)
-    return (list(numbering)[1:], found[~is_end] - 1,
-            ends - np.arange(len(ends), dtype=np.int64))
+def _raw_tokens_by_dict(texts: Sequence[str]) -> NumberedTexts | None:
+    """_raw_tokens with bytes.split() and a dict (texts holding NUL, hash collisions)."""
+    separator = f" {END_OF_TEXT} "
+    batches = ((separator.join(texts[start:start + _TEXTS_PER_SPLIT]) + separator
+                ).encode("utf-8", "surrogatepass").split()
+               for start in range(0, len(texts), _TEXTS_PER_SPLIT))
+    found = numbered(batches, END_OF_TEXT.encode())
+    return found if len(found.ends) == len(texts) else None
+
+
+def _token_words(token: str, language: str) -> list[str] | None:
+    """``words(token, language)`` for a token of a text split at ASCII whitespace, or None
+    when the text must be normalised whole because of it.
+
+    normalise() acts on each such token alone unless the text may hold an identifier: NFKC
+    never composes across ASCII whitespace, the other steps map characters one by one or match
+    within a token (French elisions), and the Arabic folds change only Arabic letters. But an
+    identifier may span tokens (a phone number holds spaces), hence None for a token where
+    ``strip_identifiers`` would look for one.
+    """
+    text = unicodedata.normalize("NFKC", token)
+    if not text.isalpha() and _MAYBE_IDENTIFIER.search(_INVISIBLE.sub("", text)):
+        return None
+    return words(token, language)
 
 
 def words_of_texts(texts: Sequence[str], language: str) -> NumberedTexts:
     """The words of every text of ``texts`` (each text's are ``words(text, language)``).
 
-    Words are split and numbered as UTF-8: cheaper than str objects for non-Latin scripts, and
-    the same words, as a spaced text holds no whitespace but ASCII spaces.
+    Texts are split at ASCII whitespace and each distinct token normalised once (see
+    _token_words); a text holding a token that may be part of an identifier is normalised
+    whole. Words are numbered in order of first use, as text after text would number them.
     """
+    raw = _raw_tokens(texts)
+    if raw is None:
+        return _words_of_whole_texts(texts, language)
+    numbering = Numbering()
+    parts: list[list[int]] = []
+    whole_tokens: list[bool] = []
+    for token in raw.distinct:
+        found = _token_words(token.decode("utf-8", "surrogatepass"), language)
+        whole_tokens.append(found is None)
+        parts.append([numbering[word] for word in found] if found is not None else [])
+    if any(whole_tokens):
+        text_of = np.repeat(np.arange(len(texts)), np.diff(raw.ends, prepend=0))
+        whole = np.zeros(len(texts), dtype=bool)
+        whole[text_of[np.array(whole_tokens, dtype=bool)[raw.numbers]]] = True
+        return _with_whole_texts(texts, language, raw, parts, whole, text_of, numbering)
+    # Walking the tokens in order of first use numbered the words in order of first use.
+    numbers, ends = expanded(raw.numbers, parts)
+    return NumberedTexts(list(numbering), numbers.astype(np.int32),
+                         np.concatenate(([0], ends))[raw.ends])
+
+
+def _with_whole_texts(texts: Sequence[str], language: str, raw: NumberedTexts,
+                      parts: list[list[int]], whole: np.ndarray, text_of: np.ndarray,
+                      numbering: Numbering) -> NumberedTexts:
+    """words_of_texts when the texts flagged ``whole`` are normalised whole: their words
+    and the other texts' tokens' ``parts`` (numbers in ``numbering``), renumbered in order of
+    first use."""
+    of_tokens = ~whole[text_of]
+    numbers, ends = expanded(raw.numbers[of_tokens], parts)
+    tokens_before = np.concatenate(([0], np.cumsum(of_tokens)))[raw.ends]
+    counts = np.diff(np.concatenate(([0], ends))[tokens_before], prepend=0)
+    whole_words = [[numbering[word] for word in words(texts[number], language)]
+                   for number in np.flatnonzero(whole).tolist()]
+    counts[whole] = [len(found) for found in whole_words]
+    found = np.empty(int(counts.sum()), dtype=np.int64)
+    from_tokens = np.repeat(~whole, counts)
+    found[from_tokens] = numbers
+    found[~from_tokens] = [number for numbers in whole_words for number in numbers]
+    used, firsts = np.unique(found, return_index=True)
+    order = used[np.argsort(firsts, kind="stable")]
+    renumbered = np.zeros(len(numbering), dtype=np.int32)
+    renumbered[order] = np.arange(len(order), dtype=np.int32)
+    names = list(numbering)
+    return NumberedTexts([names[number] for number in order.tolist()], renumbered[found],
+                         np.cumsum(counts))
+
+
+def _words_of_whole_texts(texts: Sequence[str], language: str) -> NumberedTexts:
+    """words_of_texts normalising each text whole; words are split and numbered as UTF-8."""
     def batches() -> Iterable[list[bytes]]:
         for start in range(0, len(texts), _TEXTS_PER_SPLIT):
-            yield "".join([f"{_spaced_words(text, language)} {_END_OF_TEXT} "
+            yield "".join([f"{_spaced_words(text, language)} {END_OF_TEXT} "
                            for text in texts[start:start + _TEXTS_PER_SPLIT]]
                           ).encode("utf-8", "surrogatepass").split()
-    distinct, numbers, ends = _numbered(batches(), _END_OF_TEXT.encode())
-    return NumberedTexts([word.decode("utf-8", "surrogatepass") for word in distinct],
-                         numbers, ends)
-
-
-def number_token_lists(token_lists: Iterable[list[str]]) -> NumberedTexts:
-    """The tokens of lists of tokens (one a text), numbered as words_of_texts numbers words."""
-    return NumberedTexts(*_numbered(([*tokens, _END_OF_TEXT] for tokens in token_lists),
-                                    _END_OF_TEXT))
+    found = numbered(batches(), END_OF_TEXT.encode())
+    found.distinct = [word.decode("utf-8", "surrogatepass") for word in found.distinct]
+    return found
 
 
 def _fold_arabic_stem(stem: str) -> str:
@@ -294,7 +338,7 @@ class Analyzer:
         terms = self._terms_of_distinct(found.distinct)
         if terms is None:  # the caches would be cleared midway: text by text, as always
             return number_token_lists([self.terms(text) for text in texts])
-        numbering = _Numbering()
+        numbering = Numbering()
         term_of_word = np.array([numbering[term] if term else -1 for term in terms] or [-1],
                                 dtype=np.int32)
         numbers = term_of_word[found.numbers]

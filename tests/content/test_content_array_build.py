@@ -14,8 +14,11 @@ from hypothesis import strategies as st
 from bot.content import Matcher, load_content_index
 from bot.content import _bm25 as bm25_module
 from bot.content import _text as text_module
+from bot.content import _tokens as tokens_module
 from bot.content._bm25 import BM25Index, weighted_postings
-from bot.content._text import Analyzer
+from bot.content._numbering import NumberedTexts
+from bot.content._text import Analyzer, words, words_of_texts
+from bot.content._tokens import split_and_number
 from bot.content.schema import ContentIndex
 
 LANGUAGES = ("en", "ar", "fr", "de", "ru", "tr")
@@ -67,6 +70,96 @@ def test_terms_of_texts_fall_back_to_text_by_text_when_a_cache_overflows(
     assert [[found.distinct[n] for n in found.numbers[start:end]]
             for start, end in zip(found.starts, found.ends, strict=True)] == expected
     assert list(batched.stems_seen()) == list(one_by_one.stems_seen())
+
+
+# Texts for the token-by-token analysis: punctuation, digits, apostrophes, URLs, e-mails,
+# phone numbers, mixed scripts, invisible and combining characters, every kind of whitespace
+# (ASCII whitespace separates tokens, other whitespace does not), Turkish I/İ, French
+# elisions, compatibility characters, long tokens, lone surrogates, NUL; and any text at all.
+_TOKEN_PIECES = (
+    "war", "Fighters", "the", "I", "İ", "İSTANBUL", "KADINLAR", "ılık", "Iraq", "l'homme,",
+    "L'ÉTAT", "qu'il", "jusqu’à", "d`abord", "aujourd'hui", "don't", "'", "’", "`", "l",
+    "Straße", "Mädchen", "пошёл", "Ёлка", "الأطْفَال", "والمقاتلين", "كـتاب", "ﷺ", "ﬁ", "ﬁght",
+    "ΐ", "Σ", "ς", "e\u0301", "\u0301", "\u0307", "\u200b", "\u00ad", "\u200f", "\ufeff",
+    "\x00", " ", " ", " ", "  ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\xa0",
+    "\u2028", "\u3000", ".", ",", "?", "!", "-", "_", "(", ")", "«", "»", "@", "/", "12",
+    "٣", "１", "²", "Ⅻ", "+49 170", "1234567", "(030) 123-45", "@abu_x", "me@x.org",
+    "www.x.com", "X.COM", "https://t.me/x", "x.com/a", "a.b", "t.me", "😀", "ß" * 20,
+    "я" * 20, "\ud800", "a", "é",
+)
+_token_texts = st.one_of(
+    st.lists(st.sampled_from(_TOKEN_PIECES), max_size=14).map("".join),
+    st.text(max_size=30),
+    st.lists(st.one_of(st.sampled_from(_TOKEN_PIECES), st.text(max_size=4)), max_size=8
+             ).map(" ".join),
+)
+
+
+def _texts_of(found: NumberedTexts) -> list[list[str]]:
+    """The tokens of each text of ``found``."""
+    return [[found.distinct[n] for n in found.numbers[start:end]]
+            for start, end in zip(found.starts, found.ends, strict=True)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts=st.lists(_token_texts, max_size=10), language=st.sampled_from(LANGUAGES))
+def test_words_of_texts_equal_the_words_of_each_text(texts: list[str], language: str
+                                                     ) -> None:
+    found = words_of_texts(texts, language)
+    expected = [words(text, language) for text in texts]
+    assert _texts_of(found) == expected
+    assert found.distinct == list(dict.fromkeys(word for text in expected for word in text))
+    assert found.numbers.dtype == np.int32
+    assert found.ends.dtype == np.int64
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(_token_texts, max_size=10), language=st.sampled_from(LANGUAGES))
+def test_terms_of_texts_equal_the_terms_of_each_text(texts: list[str], language: str
+                                                     ) -> None:
+    one_by_one, batched = Analyzer(language), Analyzer(language)
+    expected = [one_by_one.terms(text) for text in texts]
+    assert _texts_of(batched.terms_of_texts(texts)) == expected
+    assert list(batched.stems_seen()) == list(one_by_one.stems_seen())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_words_of_plain_texts_are_found_token_by_token(
+        language: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Punctuation, apostrophes, elisions, Turkish I/İ, invisible characters and mixed
+    scripts keep a text on the token-by-token path; digits and identifiers do not."""
+    whole: list[str] = []
+    monkeypatch.setattr(text_module, "words", lambda text, lang: whole.append(text) or
+                        words(text, lang))
+    plain = ["L'homme, qu'il VIT", "İSTANBUL Iraq ılık", "sal\u200bary (war) — «peace»",
+             "Straße пошёл الأطْفَال Σ", "jusqu’à d`abord aujourd'hui!", ""]
+    identifiers = ["call +49 170 1234567 now", "see www.x.com", "in 1990"]
+    found = words_of_texts(plain + identifiers, language)
+    assert _texts_of(found) == [words(text, language) for text in plain + identifiers]
+    assert sorted(set(whole) & set(plain + identifiers)) == sorted(identifiers)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(_token_texts, max_size=10))
+def test_split_and_number_splits_as_bytes_split(texts: list[str]) -> None:
+    found = split_and_number(texts)
+    if any("\x00" in text for text in texts):
+        assert found is None
+        return
+    assert found is not None
+    split = [text.encode("utf-8", "surrogatepass").split() for text in texts]
+    assert _texts_of(found) == split
+    assert found.distinct == list(dict.fromkeys(token for text in split for token in text))
+
+
+def test_split_and_number_gives_up_when_distinct_tokens_share_a_hash(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tokens_module, "_MIX", (np.uint64(0), np.uint64(0)))
+    texts = ["war and peace", "peace", "x" * 40 + " " + "x" * 41]
+    assert split_and_number(texts) is None
+    assert split_and_number(["war war", "war"]) is not None  # one token: no collision
+    found = words_of_texts(texts, "en")
+    assert _texts_of(found) == [words(text, "en") for text in texts]
 
 
 _field_documents = st.lists(  # documents of three fields, terms from a small vocabulary
