@@ -102,7 +102,17 @@ def _question_postings(texts: _Texts) -> tuple[Postings, list[int]]:
                              ), owner.tolist()
 
 
-def _topic_postings(index: ContentIndex, clips: Sequence[Clip], texts: _Texts) -> Postings:
+def clip_topics(index: ContentIndex, clips: Sequence[Clip]) -> list[np.ndarray]:
+    """For each rank of a clip's topics (the primary topic first), the number of every
+    clip's topic of that rank among the index's topics, -1 for a clip with fewer topics; the
+    same for all languages."""
+    topic_number = {topic_id: number for number, topic_id in enumerate(index.topics)}
+    return [np.array([topic_number[clip.topics[rank]] if rank < len(clip.topics) else -1
+                      for clip in clips], dtype=np.int64)
+            for rank in range(max((len(clip.topics) for clip in clips), default=0))]
+
+
+def _topic_postings(topics_by_rank: Sequence[np.ndarray], texts: _Texts) -> Postings:
     """One document per topic: its title and description, the texts of its clips (those
     of clips where it is a secondary topic at half weight)."""
     topics, fields = texts.topic_count, len(_TOPIC_WEIGHTS)
@@ -113,10 +123,7 @@ def _topic_postings(index: ContentIndex, clips: Sequence[Clip], texts: _Texts) -
     table = np.bincount((numbers[:first] * topics + np.repeat(topic_texts // 2, lengths))
                         * fields + np.repeat(topic_texts % 2, lengths), minlength=cells)
     clip_terms, clip_of = numbers[first:] * topics, texts.per_term(texts.clip_of)[first:]
-    topic_number = {topic_id: number for number, topic_id in enumerate(index.topics)}
-    for rank in range(max((len(clip.topics) for clip in clips), default=0)):
-        topic_of_clip = np.array([topic_number[clip.topics[rank]] if rank < len(clip.topics)
-                                  else -1 for clip in clips], dtype=np.int64)
+    for rank, topic_of_clip in enumerate(topics_by_rank):
         keys = (clip_terms + topic_of_clip[clip_of]) * fields + (2 if rank == 0 else 3)
         if (topic_of_clip < 0).any():
             keys = keys[topic_of_clip[clip_of] >= 0]
@@ -139,8 +146,12 @@ def _skeleton_map(lang_analyzer: Analyzer, clips: BM25Index) -> dict[str, str]:
 
 
 def build_language_index(index: ContentIndex, clips: Sequence[Clip], language: str,
-                         tuning: MatcherTuning) -> LanguageIndex:
-    """The search structures of ``language``."""
+                         tuning: MatcherTuning,
+                         topics_by_rank: Sequence[np.ndarray] | None = None) -> LanguageIndex:
+    """The search structures of ``language``; ``topics_by_rank``: clip_topics(index, clips),
+    computed once for all languages."""
+    if topics_by_rank is None:
+        topics_by_rank = clip_topics(index, clips)
     lang_analyzer = analyzer(language)
     texts = _analyse(index, clips, language, lang_analyzer)
     question_postings, question_owner = _question_postings(texts)
@@ -155,7 +166,7 @@ def build_language_index(index: ContentIndex, clips: Sequence[Clip], language: s
         questions=BM25Index.from_postings(question_postings, b=0.3,
                                           max_postings=_QUESTION_POSTINGS),
         question_owner=question_owner,
-        topics=BM25Index.from_postings(_topic_postings(index, clips, texts), b=0.3),
+        topics=BM25Index.from_postings(_topic_postings(topics_by_rank, texts), b=0.3),
         topic_words=texts.words(is_topic),
         clip_title_words=texts.words(~is_topic & is_title),
     )

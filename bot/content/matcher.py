@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from bot.content._confidence import THRESHOLD, features, probability
-from bot.content._index_build import build_language_index
+from bot.content._index_build import build_language_index, clip_topics
 from bot.content._language_index import (
     LanguageIndex,
     Query,
@@ -62,8 +62,10 @@ class Matcher:
         self._number_of = {clip.id: n for n, clip in enumerate(self._clips)}
         self._topic_ids: list[str] = list(index.topics)
         with gc_paused():
+            topics_by_rank = clip_topics(index, self._clips)
             self._by_language = {
-                language: build_language_index(index, self._clips, language, self.tuning)
+                language: build_language_index(index, self._clips, language, self.tuning,
+                                               topics_by_rank)
                 for language in index.languages
             }
 
