@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Sequence
@@ -52,6 +53,8 @@ OUTBOX_BATCH = 50
 INBOX_STALE_S = 60.0
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query",
                    "chosen_inline_result", "my_chat_member"]
+#: How many of the flood screen's recent answers are remembered (see BotRuntime.admit).
+ADMITTED_MEMORY = 2000
 COUNSELOR_STATUSES = ("creator", "administrator", "member")
 MEMBERSHIP_CACHE_S = 120.0
 COMMANDS = ("start", "help", "topics", "talk", "language", "delete", "stop")
@@ -75,8 +78,10 @@ class FloodGate:
     """Drops a flooding user's messages before they cost a database transaction.
 
     The engine already slows a user past FLOOD_MESSAGES and mutes them past twice that; this
-    gate, in memory and per process, stops the same flood earlier. A message with distress or
-    urgent cues always goes through: nobody at risk is left without an answer.
+    gate, in memory and per process, stops the same flood earlier. With long polling it decides
+    as an update is fetched (BotRuntime.admit), so a dropped message is never stored either. A
+    message with distress or urgent cues always goes through: nobody at risk is left without an
+    answer.
     """
 
     def __init__(self, risk: object, limit: int, window_s: float) -> None:
@@ -101,6 +106,23 @@ class FloodGate:
             if risk.urgent or risk.category == "distress":
                 return False
         return True
+
+
+_heap_settled = False
+
+
+def settle_heap() -> None:
+    """Once per process, when the bot is ready: move what is loaded for good (dialogs, clip
+    index, risk models) out of the cyclic collector's sight.
+
+    A full collection otherwise walks those hundreds of thousands of objects, 100-200 ms with
+    the event loop stopped for every user, and a burst of traffic (a flood) is what sets it off.
+    """
+    global _heap_settled
+    if not _heap_settled:
+        _heap_settled = True
+        gc.collect()  # nothing collectable is frozen with the rest
+        gc.freeze()
 
 
 def event_chat(event: object) -> int | None:
@@ -136,13 +158,17 @@ class BotRuntime:
         self._members: dict[int, tuple[float, bool]] = {}
         self._last_purge = 0.0
         self.inline: InlineOutreach | None = None
-        self.flood_gate = FloodGate(self.risk, 2 * settings.flood_messages,
+        # The engine mutes on a flood's 2 * FLOOD_MESSAGES + 1st message: the gate lets that
+        # one through (the user is told to pause) and drops the rest.
+        self.flood_gate = FloodGate(self.risk, 2 * settings.flood_messages + 1,
                                     settings.flood_window_seconds)
         self.poller: InboxPoller | None = None
-        #: Polled updates settled without a transaction (flood drops...): their inbox rows go
-        #: with the next batch's transaction.
+        #: Polled updates settled without a transaction (inline queries, a non-counselor's
+        #: press): their inbox rows go with the next batch's transaction.
         self._inbox_forget: list[int] = []
         self._apologised: dict[int, None] = {}
+        #: The screen's recent answers by update id (a batch may be fetched twice).
+        self._admitted: dict[int, bool] = {}
 
     # -- PTB application -------------------------------------------------------------------
     def build_application(self) -> Application:
@@ -189,6 +215,7 @@ class BotRuntime:
                         for name in COMMANDS]
             await app.bot.set_my_commands(commands,
                                           language_code=None if language == "en" else language)
+        settle_heap()
 
     async def _on_error(self, _update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
@@ -219,7 +246,8 @@ class BotRuntime:
         started = time.perf_counter()
         event = self.converter.convert(update)
         kind = type(event).__name__ if event is not None else "Ignored"
-        if self.flood_gate.drop(event, time.monotonic()):
+        # A polled update went through the gate when it was fetched (admit); a webhook's here.
+        if self.poller is None and self.flood_gate.drop(event, time.monotonic()):
             UPDATES.labels(kind, "flood_dropped").inc()
             self._settled_without_transaction(update.update_id)
             return False
@@ -285,11 +313,30 @@ class BotRuntime:
         assert self.application is not None
         app = self.application
         self.poller = InboxPoller(app.bot, app.update_processor, self.store_batch,
-                                  self.dispatch, ALLOWED_UPDATES)
+                                  self.dispatch, ALLOWED_UPDATES, screen=self.admit)
         left = await self.reprocess_inbox(0.0)
         if left:
             log.info("inbox", extra={"fields": {"handled_again": left}})
         await self.poller.start()
+
+    def admit(self, update: Update) -> bool:
+        """The poller's screen: False drops a flooding user's message as it is fetched, before
+        it costs an inbox row, a task or a transaction (distress and urgent always pass).
+
+        An update fetched again (its batch could not be stored) gets the same answer, without
+        counting twice.
+        """
+        known = self._admitted.get(update.update_id)
+        if known is not None:
+            return known
+        event = self.converter.convert(update)
+        keep = not self.flood_gate.drop(event, time.monotonic())
+        if not keep:
+            UPDATES.labels(type(event).__name__, "flood_dropped").inc()
+        self._admitted[update.update_id] = keep
+        if len(self._admitted) > ADMITTED_MEMORY:
+            del self._admitted[next(iter(self._admitted))]
+        return keep
 
     async def store_batch(self, updates: Sequence[Update]) -> None:
         """Keep a fetched batch in the inbox (and forget updates settled without a commit)."""

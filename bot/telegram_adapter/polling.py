@@ -8,6 +8,10 @@ the transaction that handles an update deletes its inbox row, so whatever a cras
 inbox is handled at the next start. If the batch cannot be stored (the database is away), the
 updates are still handled as far as possible (the user gets "try again in a moment") and the
 same offset is asked again after a pause: Telegram keeps them until they are stored.
+
+An optional ``screen`` looks at each fetched update first: one it turns away (a flooding user's
+extra message) is neither stored nor handed over, and is confirmed with the batch. A dropped
+update needs no durability, and a flood then costs no inbox row, no task and no transaction.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ log = logging.getLogger("bot.polling")
 
 StoreBatch = Callable[[Sequence[Update]], Awaitable[None]]
 Dispatch = Callable[[Update], Awaitable[object]]
+#: True to keep an update (store it, handle it), False to drop it at fetch time.
+Screen = Callable[[Update], bool]
 MAX_PAUSE_S = 30.0
 
 
@@ -32,7 +38,7 @@ class InboxPoller:
 
     def __init__(self, bot: Bot, processor: BaseUpdateProcessor, store_batch: StoreBatch,
                  dispatch: Dispatch, allowed_updates: Sequence[str], timeout: int = 20,
-                 limit: int = 100) -> None:
+                 limit: int = 100, screen: Screen | None = None) -> None:
         self.bot = bot
         self.processor = processor
         self.store_batch = store_batch
@@ -40,6 +46,7 @@ class InboxPoller:
         self.allowed_updates = list(allowed_updates)
         self.timeout = timeout
         self.limit = limit
+        self.screen = screen
         self.offset = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop_task: asyncio.Task[None] | None = None
@@ -90,14 +97,16 @@ class InboxPoller:
             if not updates:
                 failures = 0
                 continue
-            try:
-                await self.store_batch(updates)
-                stored = True
-            except Exception as err:  # noqa: BLE001 - Telegram keeps the batch; we ask again
-                stored = False
-                log.warning("could not store a fetched batch",
-                            extra={"fields": {"error": type(err).__name__}})
-            for update in updates:  # in order: the processor queues each chat's updates FIFO
+            kept = self._screened(updates)
+            stored = True
+            if kept:
+                try:
+                    await self.store_batch(kept)
+                except Exception as err:  # noqa: BLE001 - Telegram keeps the batch; ask again
+                    stored = False
+                    log.warning("could not store a fetched batch",
+                                extra={"fields": {"error": type(err).__name__}})
+            for update in kept:  # in order: the processor queues each chat's updates FIFO
                 self.hand_over(update)
             if stored:
                 failures = 0
@@ -105,6 +114,22 @@ class InboxPoller:
             else:
                 failures += 1
                 await asyncio.sleep(_pause(failures))
+
+    def _screened(self, updates: Sequence[Update]) -> list[Update]:
+        """The updates the screen keeps (all of them without a screen, or if it fails)."""
+        if self.screen is None:
+            return list(updates)
+        kept = []
+        for update in updates:
+            try:
+                keep = self.screen(update)
+            except Exception as err:  # noqa: BLE001 - unsure: keep it, handled like any other
+                log.warning("update screen failed",
+                            extra={"fields": {"error": type(err).__name__}})
+                keep = True
+            if keep:
+                kept.append(update)
+        return kept
 
     async def _one(self, update: Update) -> None:
         try:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
+from collections.abc import Sequence
 
 import pytest
+from sqlalchemy import func, select
+from telegram import Update
 
 from bot.emulator import BotApiEmulator
+from bot.store.models import InboxRow
 from tests.reliability.conftest import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -54,10 +58,14 @@ async def _round(emu: BotApiEmulator, flooder_id: int | None) -> list[float]:
 
 
 @pytest.mark.xfail(strict=False, reason=(
-    "measured with the in-memory flood gate, on a loaded 2-core machine: others' p95 "
-    "[288, 253, 384] ms without a flood, [873, 426, 856] ms with one (passed once on a "
-    "quieter run). Each dropped flood message is still parsed, stored in the inbox and "
-    "risk-checked (distress must get through), on the same event loop as everyone else."))
+    "met on a quiet machine, not on this shared 2-core one under load (load average 2.5-3.7). "
+    "Dropped flood messages now cost no inbox row, task or transaction (screened at fetch "
+    "time) and full collections no longer stall the loop (gc.freeze), but each one is still a "
+    "getUpdates round trip (~2.5 ms CPU with the in-process emulator) plus a risk check: a "
+    "flood round takes ~0.9 s CPU against ~0.65 s for a quiet one. Quiet machine (same "
+    "rounds, a timing script): p95 [20, 21, 15] ms without a flood, [66, 35, 22] with one; "
+    "loaded: [328, 176, 316] vs [523, 400, 402], [175, 294, 297] vs [350, 319, 438] "
+    "(passed), [300, 163, 375] vs [430, 403, 130], [189, 230, 108] vs [257, 190, 302] ms."))
 async def test_a_flooder_is_muted_and_others_keep_their_latency(stack: Stack) -> None:
     emu = stack.emu
     for user in (*FLOODERS, *OTHERS):
@@ -78,3 +86,39 @@ async def test_a_flooder_is_muted_and_others_keep_their_latency(stack: Stack) ->
     print(f"others' p95 without flood {[round(x * 1000) for x in quiet]} ms, "
           f"with flood {[round(x * 1000) for x in flooded]} ms")
     assert statistics.median(flooded) <= 1.2 * statistics.median(quiet) + 0.02
+
+
+async def test_a_flood_is_dropped_as_fetched_but_distress_gets_through(stack: Stack) -> None:
+    """Past the gate's limit a flooder's messages are neither stored nor handled; the engine
+    still slows them down, then mutes them; a distress message inside the flood is answered."""
+    emu, runtime = stack.emu, stack.runtime
+    poller = runtime.poller
+    assert poller is not None
+    flooder = 5200
+    emu.add_user(flooder, "Flooder", None, "en")
+    stored: list[int] = []
+    handled: list[int] = []
+    store, dispatch = poller.store_batch, poller.dispatch
+
+    async def counting_store(updates: Sequence[Update]) -> None:
+        stored.extend(u.update_id for u in updates if u.effective_chat.id == flooder)
+        await store(updates)
+
+    async def counting_dispatch(update: Update) -> object:
+        if update.effective_chat is not None and update.effective_chat.id == flooder:
+            handled.append(update.update_id)
+        return await dispatch(update)
+
+    poller.store_batch, poller.dispatch = counting_store, counting_dispatch
+    for n in range(60):
+        emu.user_sends(flooder, "i want to die" if n == 40 else f"spam {n}")
+        await asyncio.sleep(0.005)
+    await emu.sleep_until_idle(0.5, 20)
+    limit = runtime.flood_gate.limit
+    assert len(stored) == len(handled) == limit + 1  # the gate's limit, and the distress
+    texts = " ".join(m.text or "" for m in emu.bot_messages(flooder))
+    assert "very fast" in texts and "pause" in texts, texts[:300]
+    assert "Help numbers" in texts, texts[-300:]
+    async with stack.db.transaction() as session:
+        rows = (await session.execute(select(func.count()).select_from(InboxRow))).scalar_one()
+    assert rows == 0
