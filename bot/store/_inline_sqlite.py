@@ -61,22 +61,33 @@ class InlineConnection(aiosqlite.Connection):
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
-        call = partial(fn, *args, **kwargs)
+        try:
+            return fn(*args, **kwargs)
+        except sqlite3.OperationalError as err:
+            if not _plain_busy(err):
+                raise
+        return await self._retry_while_busy(partial(fn, *args, **kwargs))
+
+    async def _retry_while_busy(self, call: Callable[[], Any]) -> Any:
+        """``call`` again after growing pauses until it is not answered "locked", or until
+        ``busy_timeout_s`` has passed (then the error goes up)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._busy_timeout_s
         pause = _FIRST_RETRY_S
         while True:
+            await asyncio.sleep(pause)
             try:
                 return call()
             except sqlite3.OperationalError as err:
-                # Plain SQLITE_BUSY only: a stale WAL snapshot (SQLITE_BUSY_SNAPSHOT) or a
-                # deadlock-avoiding answer can never succeed by waiting.
-                if getattr(err, "sqlite_errorcode", None) != sqlite3.SQLITE_BUSY:
+                if not _plain_busy(err) or loop.time() + pause > deadline:
                     raise
-                if loop.time() + pause > deadline:
-                    raise
-            await asyncio.sleep(pause)
             pause = min(2 * pause, _LONGEST_RETRY_S)
+
+
+def _plain_busy(err: sqlite3.OperationalError) -> bool:
+    """Plain SQLITE_BUSY: another connection holds the lock. A stale WAL snapshot
+    (SQLITE_BUSY_SNAPSHOT) or a deadlock-avoiding answer can never succeed by waiting."""
+    return getattr(err, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
 
 
 def inline_connector(path: str, busy_timeout_s: float = 30.0
