@@ -321,15 +321,23 @@ class Analyzer:
 
     def _look_up_new(self, tokens: list[str], found: list[str | None]) -> list[str | None]:
         """``found`` with the words it lacks analysed, in order of first use (as one by one)."""
-        new = dict.fromkeys(compress(tokens, map(is_, found, repeat(None))))
-        if (len(self._cache) + len(new) <= _STEM_CACHE_LIMIT
-                and len(self._terms) + len(new) <= 2 * _STEM_CACHE_LIMIT):
-            for word in new:
-                self._term(word)
+        new = list(dict.fromkeys(compress(tokens, map(is_, found, repeat(None)))))
+        if self._analyse_new(new):
             return list(map(self._terms.get, tokens))
         # A cache will be cleared midway: look each word up again after the previous one.
         known, term = self._terms.get, self._term
         return [stem if (stem := known(token)) is not None else term(token) for token in tokens]
+
+    def _analyse_new(self, new: list[str]) -> bool:
+        """Analyse ``new`` (distinct words not seen yet) in this order; False, having done
+        nothing, when that would overflow a cache (one-by-one analysis would clear it midway
+        and leave other words in it)."""
+        if (len(self._cache) + len(new) > _STEM_CACHE_LIMIT
+                or len(self._terms) + len(new) > 2 * _STEM_CACHE_LIMIT):
+            return False
+        for word in new:
+            self._term(word)
+        return True
 
     def terms_of_texts(self, texts: Sequence[str]) -> NumberedTexts:
         """``[self.terms(text) for text in texts]`` as numbers (see NumberedTexts); new words
@@ -347,16 +355,11 @@ class Analyzer:
         return NumberedTexts(list(numbering), numbers[kept], kept_before[found.ends])
 
     def _terms_of_distinct(self, words: list[str]) -> list[str] | None:
-        """The term of each of ``words`` ("" when dropped), the new ones analysed in this
-        order; None when that would overflow a cache (one-by-one analysis would then clear it
-        midway, and leave other words in it)."""
+        """The term of each of ``words`` (distinct; "" when dropped), the new ones analysed in
+        this order; None when that would overflow a cache."""
         known = self._terms
-        new = [word for word in words if word not in known]
-        if (len(self._cache) + len(new) > _STEM_CACHE_LIMIT
-                or len(known) + len(new) > 2 * _STEM_CACHE_LIMIT):
+        if not self._analyse_new([word for word in words if word not in known]):
             return None
-        for word in new:
-            self._term(word)
         return list(map(known.__getitem__, words))
 
 

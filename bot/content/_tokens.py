@@ -37,9 +37,10 @@ def split_and_number(texts: Sequence[str]) -> NumberedTexts | None:
     ends = np.append(np.searchsorted(starts, np.flatnonzero(codes[:len(data)] == 0)),
                      len(starts)) if texts else np.zeros(0, dtype=np.int64)
     keys = _keys(buffer, data, starts, stops)
-    numbers, firsts = _numbered_keys(keys)
-    if numbers is None:
+    numbered = _numbered_keys(keys)
+    if numbered is None:
         return None
+    numbers, firsts = numbered
     return NumberedTexts([data[start:stop] for start, stop in
                           zip(starts[firsts].tolist(), stops[firsts].tolist(), strict=True)],
                          numbers, ends.astype(np.int64))
@@ -66,9 +67,9 @@ def _keys(buffer: bytes, data: bytes, starts: np.ndarray, stops: np.ndarray
     return keys
 
 
-def _numbered_keys(keys: list[np.ndarray]) -> tuple[np.ndarray | None, np.ndarray]:
-    """The number of every token's key in order of first use (None when two distinct keys
-    share a hash), and the position of each number's first token."""
+def _numbered_keys(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The number of every token's key in order of first use and the position of each
+    number's first token; None when two distinct keys share a hash."""
     count = len(keys[0])
     hashes = np.zeros(count, dtype=np.uint64)
     for column in keys:
@@ -91,5 +92,5 @@ def _numbered_keys(keys: list[np.ndarray]) -> tuple[np.ndarray | None, np.ndarra
     firsts = firsts[order]
     heads = firsts[numbers]  # the first token of each token's group, in token order
     if not all(np.array_equal(column, column[heads]) for column in keys):
-        return None, firsts
+        return None
     return numbers, firsts

@@ -48,14 +48,19 @@ def _postings(index: BM25Index) -> dict[str, tuple[float, list[int], list[float]
     return found
 
 
+def _texts_of(found: NumberedTexts) -> list[list[str]]:
+    """The tokens of each text of ``found``."""
+    return [[found.distinct[n] for n in found.numbers[start:end]]
+            for start, end in zip(found.starts, found.ends, strict=True)]
+
+
 @settings(max_examples=100, deadline=None)
 @given(texts=st.lists(_texts, max_size=12), language=st.sampled_from(LANGUAGES))
 def test_terms_of_texts_match_text_by_text_analysis(texts: list[str], language: str) -> None:
     one_by_one, batched = Analyzer(language), Analyzer(language)
     expected = [one_by_one.terms(text) for text in texts]
     found = batched.terms_of_texts(texts)
-    assert [[found.distinct[n] for n in found.numbers[start:end]]
-            for start, end in zip(found.starts, found.ends, strict=True)] == expected
+    assert _texts_of(found) == expected
     assert list(batched.stems_seen()) == list(one_by_one.stems_seen())
 
 
@@ -67,8 +72,7 @@ def test_terms_of_texts_fall_back_to_text_by_text_when_a_cache_overflows(
     one_by_one, batched = Analyzer("en"), Analyzer("en")
     expected = [one_by_one.terms(text) for text in texts]
     found = batched.terms_of_texts(texts)
-    assert [[found.distinct[n] for n in found.numbers[start:end]]
-            for start, end in zip(found.starts, found.ends, strict=True)] == expected
+    assert _texts_of(found) == expected
     assert list(batched.stems_seen()) == list(one_by_one.stems_seen())
 
 
@@ -93,12 +97,6 @@ _token_texts = st.one_of(
     st.lists(st.one_of(st.sampled_from(_TOKEN_PIECES), st.text(max_size=4)), max_size=8
              ).map(" ".join),
 )
-
-
-def _texts_of(found: NumberedTexts) -> list[list[str]]:
-    """The tokens of each text of ``found``."""
-    return [[found.distinct[n] for n in found.numbers[start:end]]
-            for start, end in zip(found.starts, found.ends, strict=True)]
 
 
 @settings(max_examples=400, deadline=None)
